@@ -1,0 +1,1 @@
+"""gdlab: an auto-graded course on gradient descent (registry, grader, CLI)."""

@@ -1,0 +1,385 @@
+"""Random-input agreement between two implementations of the contract.
+
+For every task of every exercise this module draws cases: valid inputs of
+random sizes, values and dtypes, plus invalid ones that the contract says must
+raise ``ValueError``. Two implementations (an answer key and the reference)
+agree on a case when both return equal values (to a relative ``1e-7``) or both
+raise the same exception type.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from reference import learning_rate as ref4
+from reference import momentum as ref5
+
+CASES_PER_TASK = 8
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of one task.
+
+    Attributes
+    ----------
+    task : str
+        The function to call.
+    label : str
+        A short description for messages.
+    args, kwargs
+        The arguments; each call gets deep copies, and generators are rebuilt
+        from ``seeds`` so that both sides see the same random stream.
+    seeds : dict
+        Keyword arguments to pass as ``np.random.default_rng(seed)``.
+    view : callable
+        Maps a result to what is compared (identity unless the result is a
+        plot).
+    """
+
+    task: str
+    label: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    seeds: dict = field(default_factory=dict)
+    view: Callable[[Any], Any] = field(default=lambda result: result)
+
+    def call(self, module: Any) -> tuple[str, Any]:
+        """Run the case on ``module``.
+
+        Returns
+        -------
+        tuple
+            ``("value", view(result))`` or ``("raises", exception type name)``.
+        """
+        kwargs = copy.deepcopy(self.kwargs)
+        kwargs.update({name: np.random.default_rng(seed) for name, seed in self.seeds.items()})
+        try:
+            result = getattr(module, self.task)(*copy.deepcopy(self.args), **kwargs)
+        except Exception as error:  # the exception type is the outcome being compared
+            return "raises", type(error).__name__
+        return "value", self.view(result)
+
+
+def difference(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-12) -> str | None:
+    """Describe how two results differ, or return ``None`` when they agree.
+
+    Numbers and arrays agree to ``rtol``/``atol`` (NaNs equal to NaNs, shapes
+    equal); strings, ``None`` and integers must be equal; tuples and lists
+    agree element by element.
+    """
+    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
+        if not isinstance(a, (tuple, list)) or not isinstance(b, (tuple, list)):
+            return f"{type(a).__name__} versus {type(b).__name__}"
+        if len(a) != len(b):
+            return f"{len(a)} items versus {len(b)}"
+        for index, (left, right) in enumerate(zip(a, b, strict=True)):
+            found = difference(left, right, rtol, atol)
+            if found:
+                return f"item {index}: {found}"
+        return None
+    if a is None or b is None or isinstance(a, str) or isinstance(b, str):
+        return None if a == b else f"{a!r} versus {b!r}"
+    left = np.asarray(a, dtype=np.float64)
+    right = np.asarray(b, dtype=np.float64)
+    if left.shape != right.shape:
+        return f"shape {left.shape} versus {right.shape}"
+    if not np.allclose(left, right, rtol=rtol, atol=atol, equal_nan=True):
+        worst = np.nanmax(np.abs(left - right)) if left.size else 0.0
+        return f"values differ (largest difference {worst:.3g})"
+    return None
+
+
+def _plot_view(ax: Any) -> tuple:
+    (line,) = ax.lines
+    return line.get_xdata(), line.get_ydata(), ax.get_yscale()
+
+
+def _quadratic(a: float, c: float):
+    """Gradient of a * (x - c)**2 + k, which has curvature 2a and minimum c."""
+    return lambda x: 2 * a * (x - c)
+
+
+def _matrix_quadratic(H: np.ndarray, c: np.ndarray):
+    return lambda x: H @ (x - c)
+
+
+def _exercise1(rng: np.random.Generator) -> Iterator[Case]:
+    for i in range(CASES_PER_TASK):
+        n = int(rng.integers(1, 40))
+        shape = (n,) if i % 3 else (n, int(rng.integers(1, 4)))
+        y = rng.normal(0, 100, shape)
+        p = y + rng.normal(0, 10, shape)
+        if i % 4 == 1:
+            y = rng.integers(100_000, 400_000, shape)  # euros: overflows int32 when squared
+        args = (y.tolist(), p) if i % 2 else (y, p)
+        for task in ("squared_errors", "mse", "sse"):
+            yield Case(task, f"shape {shape}", args)
+        x = rng.uniform(-5, 5, n)
+        slopes = np.sort(rng.uniform(-3, 3, int(rng.integers(1, 30))))
+        target = 1.5 * x + rng.normal(0, 1, n)
+        for task in ("loss_landscape", "best_slope"):
+            yield Case(task, f"{len(slopes)} slopes", (x, target, slopes))
+    for task in ("squared_errors", "mse", "sse"):
+        yield Case(task, "shapes (5,) and (1,)", ([1, 2, 3, 4, 5], [1]))
+        yield Case(task, "empty inputs", ([], []))
+    yield Case("best_slope", "a tie between -1 and 1", ([1.0], [0.0], [-1.0, 1.0]))
+    yield Case("best_slope", "no slopes", ([1.0], [1.0], []))
+    yield Case("loss_landscape", "x and y of different lengths", ([1, 2], [1, 2, 3], [1.0]))
+
+
+def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
+    for _ in range(CASES_PER_TASK):
+        n, d = int(rng.integers(1, 30)), int(rng.integers(1, 5))
+        x, y = rng.normal(0, 3, n), rng.normal(0, 3, n)
+        yield Case("mse_gradients", f"n={n}", (float(rng.normal()), float(rng.normal()), x, y))
+        X, w, t = rng.normal(size=(n, d)), rng.normal(size=d), rng.normal(size=n)
+        yield Case("linear_gradient", f"X {X.shape}", (w, X, t))
+        shape = [(), (d,), (2, d)][int(rng.integers(0, 3))]
+        theta = rng.normal(size=shape)
+        yield Case(
+            "numerical_gradient",
+            f"theta {shape}",
+            (_smooth, theta),
+            {"h": float(10.0 ** rng.uniform(-6, -3))},
+        )
+        a = rng.normal(size=(d,))
+        yield Case("relative_error", f"shape ({d},)", (a, a + rng.normal(0, 1e-3, d)))
+    yield Case("mse_gradients", "x and y of different lengths", (1.0, 1.0, [1, 2], [1]))
+    yield Case(
+        "linear_gradient", "w of the wrong length", (np.ones(3), np.ones((4, 2)), np.ones(4))
+    )
+    yield Case("numerical_gradient", "h = 0", (_smooth, np.ones(2)), {"h": 0.0})
+    yield Case("relative_error", "zeros", (np.zeros(3), np.zeros(3)))
+    yield Case("relative_error", "shapes differ", (np.zeros(3), np.zeros(2)))
+
+
+def _smooth(theta: np.ndarray) -> float:
+    return float(np.sum(np.sin(theta)) + np.sum(theta**2) * np.cos(np.sum(theta)))
+
+
+def _exercise3(rng: np.random.Generator) -> Iterator[Case]:
+    for _ in range(CASES_PER_TASK):
+        n = int(rng.integers(2, 20))
+        x = rng.uniform(0, 3, n)
+        y = 2 * x + 1 + rng.normal(0, 0.3, n)
+        yield Case("predict", f"n={n}", (float(rng.normal()), float(rng.normal()), x))
+        steps = int(rng.integers(0, 200))
+        yield Case(
+            "fit",
+            f"n={n}, {steps} steps",
+            (x, y),
+            {"w0": 0.0, "b0": 0.0, "lr": float(rng.uniform(0.01, 0.1)), "steps": steps},
+        )
+        yield Case("standardize", f"n={n}", (rng.integers(500, 5000, n),))
+        yield Case(
+            "fit_standardized",
+            f"n={n}",
+            (100 * x, y),
+            {"lr": float(rng.uniform(0.05, 0.5)), "steps": int(rng.integers(1, 300))},
+        )
+        yield Case(
+            "plot_learning_curve",
+            f"{n} losses",
+            (np.sort(rng.uniform(0.1, 9, n))[::-1],),
+            view=_plot_view,
+        )
+    yield Case("fit", "a diverging rate", ([1000.0, 2000.0], [1.0, 2.0]), {"lr": 1.0, "steps": 50})
+    yield Case("standardize", "a constant input", ([0.1, 0.1, 0.1],))
+    yield Case("fit", "x and y of different lengths", ([1.0, 2.0], [1.0]))
+
+
+def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
+    for i in range(CASES_PER_TASK):
+        a, c = float(rng.uniform(0.6, 4)), float(rng.normal(0, 3))
+        lr = float(rng.uniform(0.05, 1.2) / a)
+        x0 = float(rng.normal(0, 5))
+        yield Case(
+            "run_gd",
+            f"a={a:.3g}, lr={lr:.3g}",
+            (_quadratic(a, c), x0, lr),
+            {"steps": int(rng.integers(0, 60))},
+        )
+        H = rng.normal(size=(2, 2))
+        H = H @ H.T + 0.1 * np.eye(2)
+        centre = rng.normal(size=2)
+        yield Case(
+            "run_gd",
+            "a 2-D quadratic",
+            (
+                _matrix_quadratic(H, centre),
+                rng.normal(size=2),
+                float(rng.uniform(0.1, 2.5) / np.linalg.eigvalsh(H)[-1]),
+            ),
+        )
+        rate = [0.3, 0.9, 1.0, 1.1, 0.5][i % 5]  # in units of 1/a: converging ... diverged
+        a_exact = 2.0 ** int(rng.integers(-2, 3))  # powers of two make lr = 1/a exact
+        trajectory = ref4.run_gd(_quadratic(a_exact, c), x0, rate / a_exact, steps=30)
+        yield Case("classify", f"lr = {rate}/a", (trajectory, c))
+        yield Case(
+            "predict_behaviour",
+            "random",
+            (float(rng.uniform(0.01, 3)), float(rng.uniform(0.1, 3))),
+        )
+        yield Case(
+            "critical_lr",
+            "a random symmetric matrix",
+            (H - float(rng.uniform(0, 0.05)) * np.eye(2),),
+        )
+        yield Case(
+            "find_critical_lr",
+            f"a={a:.3g}",
+            (_quadratic(a, c), x0, c),
+            {"steps": int(rng.integers(50, 120)), "iters": int(rng.integers(10, 50))},
+        )
+    yield Case("predict_behaviour", "q exactly 2", (0.25, 8.0))
+    yield Case("predict_behaviour", "lr = 0", (0.0, 1.0))
+    yield Case("critical_lr", "a non-symmetric matrix", ([[1.0, 2.0], [0.0, 1.0]],))
+    yield Case("critical_lr", "a negative curvature", (-1.0,))
+    yield Case("classify", "a run that does not move", ([3.0, 3.0, 3.0], 2.0))
+    yield Case("run_gd", "a start beyond the limit", (ref4.grad, 2e6, 0.1))
+    yield Case(
+        "find_critical_lr",
+        "a bracket without the critical rate",
+        (ref4.grad, 0.0, 2.0),
+        {"lo": 0.0, "hi": 0.5},
+    )
+
+
+def _exercise5(rng: np.random.Generator) -> Iterator[Case]:
+    for i in range(CASES_PER_TASK):
+        x0, lr = float(rng.uniform(-3, 3)), float(rng.uniform(0.001, 0.02))
+        steps = int(rng.integers(0, 200))
+        yield Case("gradient_descent", f"x0={x0:.3g}", (ref5.grad, x0), {"lr": lr, "steps": steps})
+        yield Case(
+            "momentum_descent",
+            f"x0={x0:.3g}",
+            (ref5.grad, x0),
+            {"lr": lr, "beta": float(rng.uniform(0.5, 0.95)), "steps": steps},
+        )
+        yield Case(
+            "random_restarts",
+            f"seed {i}",
+            (ref5.f, ref5.grad),
+            {"n_restarts": int(rng.integers(1, 12)), "lr": float(rng.choice([0.01, 0.05, 0.1]))},
+            seeds={"rng": int(rng.integers(0, 2**31))},
+        )
+    yield Case("gradient_descent", "a diverging rate", (ref5.grad, 3.0), {"lr": 0.1})
+    yield Case("momentum_descent", "a diverging rate", (ref5.grad, 3.0), {"lr": 0.1})
+    yield Case(
+        "random_restarts",
+        "every run diverges",
+        (ref5.f, ref5.grad),
+        {"lr": 1.0, "low": 5.0, "high": 6.0},
+        seeds={"rng": 3},
+    )
+    yield Case(
+        "random_restarts", "no restarts", (ref5.f, ref5.grad), {"n_restarts": 0}, seeds={"rng": 3}
+    )
+
+
+def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
+    for i in range(CASES_PER_TASK):
+        n, d = int(rng.integers(1, 60)), int(rng.integers(1, 4))
+        w_true = tuple(rng.normal(size=d))
+        yield Case(
+            "make_dataset",
+            f"n={n}",
+            (),
+            {"n_samples": n, "w_true": w_true, "noise": 0.3},
+            seeds={"rng": i},
+        )
+        X, y = rng.normal(size=(n, d)), rng.normal(size=n)
+        yield Case("mse_loss", f"X {X.shape}", (rng.normal(size=d), X, y))
+        epochs = int(rng.integers(0, 30))
+        yield Case("full_batch_gd", f"X {X.shape}", (X, y), {"lr": 0.05, "epochs": epochs})
+        yield Case(
+            "minibatch_gd",
+            f"X {X.shape}",
+            (X, y),
+            {"batch_size": int(rng.integers(1, n + 3)), "lr": 0.05, "epochs": epochs},
+            seeds={"rng": i},
+        )
+        history = np.sort(rng.uniform(0, 3, epochs))[::-1]
+        yield Case(
+            "epochs_to_threshold",
+            f"{epochs} epochs",
+            (history,),
+            {"threshold": float(rng.uniform(0, 3))},
+        )
+    yield Case("epochs_to_threshold", "never below", ([5.0, 4.0],))
+    yield Case(
+        "minibatch_gd",
+        "batch_size 0",
+        (np.ones((3, 1)), np.ones(3)),
+        {"batch_size": 0},
+        seeds={"rng": 0},
+    )
+    yield Case(
+        "full_batch_gd", "a diverging rate", (np.ones((4, 2)) * 10, np.ones(4)), {"lr": 5.0}
+    )
+
+
+CASES = {
+    "exercise1": _exercise1,
+    "exercise2": _exercise2,
+    "exercise3": _exercise3,
+    "exercise4": _exercise4,
+    "exercise5": _exercise5,
+    "exercise6": _exercise6,
+}
+
+
+def cases_for(exercise: str, seed: int = 0) -> list[Case]:
+    """Draw the agreement cases of one exercise.
+
+    Parameters
+    ----------
+    exercise : str
+        ``"exercise1"`` ... ``"exercise6"``.
+    seed : int, optional
+        Seed of the case generator; the same seed gives the same cases.
+
+    Returns
+    -------
+    list of Case
+    """
+    return list(CASES[exercise](np.random.default_rng(seed)))
+
+
+def disagreements(left: Any, right: Any, cases: list[Case]) -> list[str]:
+    """Run every case on two modules and describe each disagreement.
+
+    Parameters
+    ----------
+    left, right : module
+        Two implementations of the same exercise.
+    cases : list of Case
+
+    Returns
+    -------
+    list of str
+        One line per case on which they disagree; empty when they agree.
+    """
+    found = []
+    for case in cases:
+        (kind_left, left_value), (kind_right, right_value) = case.call(left), case.call(right)
+        if kind_left != kind_right:
+            what = {"value": "returns", "raises": "raises"}
+            found.append(
+                f"{case.task} ({case.label}): one {what[kind_left]} {left_value!r:.60}, "
+                f"the other {what[kind_right]} {right_value!r:.60}"
+            )
+        elif kind_left == "raises":
+            if left_value != right_value:
+                found.append(f"{case.task} ({case.label}): {left_value} versus {right_value}")
+        else:
+            problem = difference(left_value, right_value)
+            if problem:
+                found.append(f"{case.task} ({case.label}): {problem}")
+    return found

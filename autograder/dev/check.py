@@ -1,0 +1,240 @@
+"""The dev check: is the course consistent?
+
+In the spirit of rustlings' dev check, each step below verifies one promise
+and says what to run when it is broken:
+
+1. the registry parses;
+2. every answer key's solution markers fit the registry;
+3. every stub is what ``gdlab dev build`` would write now;
+4. every stub has a TODO for each task and none of the answer's code;
+5. every stub raises ``NotImplementedError`` for every task;
+6. every answer key and the reference reproduce every figure of the contract;
+7. the answer keys and the reference agree on random inputs.
+
+Answer keys and stubs are the project's own files, so they are imported here
+in-process; student code never is.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import reference
+from autograder.dev.agreement import cases_for, disagreements
+from autograder.dev.stubs import StubError, build_stub, find_regions, solution_text
+from autograder.figures import figures_for
+from autograder.loading import load_module
+from autograder.paths import EXERCISES_DIR, SOLUTIONS_DIR, solution_path, stub_path
+from autograder.registry import Exercise, RegistryError, load_registry
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The outcome of one dev-check step.
+
+    Attributes
+    ----------
+    name : str
+        What the step checks.
+    problems : tuple of str
+        Empty when the step passed.
+    advice : str
+        What to do when it failed.
+    """
+
+    name: str
+    problems: tuple[str, ...]
+    advice: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the step passed."""
+        return not self.problems
+
+
+def _strict(function: Callable[..., Any], *args: Any) -> Any:
+    """Call ``function(*args)`` with warnings raised as errors (divergence must be silent)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return function(*args)
+
+
+def check_registry() -> StepResult:
+    """Step 1: the registry parses and is well formed."""
+    try:
+        exercises = load_registry()
+    except RegistryError as error:
+        return StepResult("registry", (str(error),), "fix autograder/exercises.toml")
+    return StepResult(f"registry: {len(exercises)} exercises", ())
+
+
+def check_answer_keys(
+    exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
+) -> StepResult:
+    """Step 2: each answer key exists and its markers fit the registry."""
+    problems = []
+    for exercise in exercises:
+        path = solution_path(exercise, solutions)
+        if not path.is_file():
+            problems.append(f"{exercise.name}: no answer key at {path}")
+            continue
+        try:
+            find_regions(path.read_text(encoding="utf-8"), exercise, str(path))
+        except StubError as error:
+            problems.append(str(error))
+    return StepResult(
+        "answer keys have one solution region per task",
+        tuple(problems),
+        "mark each task's answer with # BEGIN SOLUTION / # END SOLUTION",
+    )
+
+
+def check_stubs_fresh(
+    exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
+) -> StepResult:
+    """Step 3: each stub equals what the builder makes from its answer key."""
+    problems = []
+    for exercise in exercises:
+        path = stub_path(exercise, stubs)
+        key = solution_path(exercise, solutions).read_text(encoding="utf-8")
+        if not path.is_file():
+            problems.append(f"{exercise.name}: no stub at {path}")
+        elif path.read_text(encoding="utf-8") != build_stub(key, exercise):
+            problems.append(f"{exercise.name}: {path} is stale")
+    return StepResult("stubs are up to date", tuple(problems), "run `gdlab dev build`")
+
+
+def check_stubs_hide_answers(
+    exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
+) -> StepResult:
+    """Step 4: a TODO per task and no line of any answer in the stubs."""
+    problems = []
+    for exercise in exercises:
+        key = solution_path(exercise, solutions).read_text(encoding="utf-8")
+        stub = stub_path(exercise, stubs).read_text(encoding="utf-8")
+        stub_lines = {line.strip() for line in stub.splitlines()}
+        # Lines that the key also has outside its regions are public anyway.
+        public = {line.strip() for line in build_stub(key, exercise).splitlines()}
+        todos = sum(line.startswith("# TODO:") for line in stub_lines)
+        if todos < len(exercise.tasks):
+            problems.append(f"{exercise.name}: {todos} TODOs for {len(exercise.tasks)} tasks")
+        leaked = [
+            line
+            for line in solution_text(key, exercise)
+            if line in stub_lines and line not in public
+        ]
+        problems.extend(
+            f"{exercise.name}: the stub contains answer code: {line}" for line in leaked
+        )
+    return StepResult("stubs show TODOs, not answers", tuple(problems), "run `gdlab dev build`")
+
+
+def check_stubs_unimplemented(
+    exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
+) -> StepResult:
+    """Step 5: calling any task of a stub raises NotImplementedError."""
+    problems = []
+    for exercise in exercises:
+        stub = load_module(stub_path(exercise, stubs))
+        cases = cases_for(exercise.name)
+        for task in exercise.tasks:
+            case = next(case for case in cases if case.task == task.function)
+            outcome = _strict(case.call, stub)
+            if outcome != ("raises", "NotImplementedError"):
+                problems.append(f"{exercise.name}.{task.function}: the stub gives {outcome!r:.80}")
+    return StepResult(
+        "stubs raise NotImplementedError for every task",
+        tuple(problems),
+        "keep each task's whole answer inside its solution region, then run `gdlab dev build`",
+    )
+
+
+def _figure_problems(exercise: Exercise, module: Any, who: str) -> Iterator[str]:
+    for figure in figures_for(exercise.name):
+        try:
+            ok, actual = _strict(figure.check, module)
+        except Exception as error:  # a broken key must be reported, not crash the check
+            yield f"{who} {exercise.name}: {figure.claim} raised {type(error).__name__}: {error}"
+            continue
+        if not ok:
+            yield (
+                f"{who} {exercise.name}: {figure.claim} gave {actual!r:.80}, "
+                f"expected {figure.expected.description}"
+            )
+
+
+def check_figures(
+    exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
+) -> StepResult:
+    """Step 6: answer keys and reference reproduce the contract's figures."""
+    problems = []
+    for exercise in exercises:
+        problems.extend(
+            _figure_problems(
+                exercise, load_module(solution_path(exercise, solutions)), "answer key"
+            )
+        )
+        problems.extend(_figure_problems(exercise, reference.MODULES[exercise.name], "reference"))
+    return StepResult(
+        "answer keys and reference reproduce the contract's figures",
+        tuple(problems),
+        "fix the answer key or the reference named above",
+    )
+
+
+def check_agreement(
+    exercises: tuple[Exercise, ...],
+    solutions: Path = SOLUTIONS_DIR,
+    stubs: Path = EXERCISES_DIR,
+    seed: int = 0,
+) -> StepResult:
+    """Step 7: answer keys and reference agree on random inputs."""
+    problems = []
+    for exercise in exercises:
+        key = load_module(solution_path(exercise, solutions))
+        cases = cases_for(exercise.name, seed)
+        found = _strict(disagreements, key, reference.MODULES[exercise.name], cases)
+        problems.extend(f"{exercise.name}: {line}" for line in found)
+    return StepResult(
+        "answer keys agree with the reference on random inputs",
+        tuple(problems),
+        "the contract decides which side is wrong; fix that side",
+    )
+
+
+def run_dev_check(
+    solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
+) -> Iterator[StepResult]:
+    """Run the steps in order, stopping after a step that later ones depend on.
+
+    Parameters
+    ----------
+    solutions, stubs : Path, optional
+        Roots of the answer keys and of the stubs; the project's by default.
+
+    Yields
+    ------
+    StepResult
+        One per step run.
+    """
+    registry = check_registry()
+    yield registry
+    if not registry.ok:
+        return
+    exercises = load_registry()
+    keys = check_answer_keys(exercises, solutions, stubs)
+    yield keys
+    if not keys.ok:
+        return
+    for step in (
+        check_stubs_fresh,
+        check_stubs_hide_answers,
+        check_stubs_unimplemented,
+        check_figures,
+        check_agreement,
+    ):
+        yield step(exercises, solutions, stubs)

@@ -1,0 +1,49 @@
+"""gdlab reference implementation: the graders' oracle.
+
+This package is an independent, vectorised NumPy implementation of the
+assignment contract (``shared/spec/EXERCISES.md``) and of the project's
+decisions where the contract is silent. The graders compare student
+submissions against it, so every public function here has exactly the
+contract's name, signature and defaults, and reproduces every figure the
+contract states.
+
+One module per exercise:
+
+========= ===================== =========================================
+exercise  module                topic
+========= ===================== =========================================
+exercise1 :mod:`.mse`           mean squared error and the loss landscape
+exercise2 :mod:`.gradients`     analytic and numerical gradients
+exercise3 :mod:`.house_prices`  house-price regression, standardization
+exercise4 :mod:`.learning_rate` the critical learning rate
+exercise5 :mod:`.momentum`      momentum and random restarts
+exercise6 :mod:`.minibatch`     full-batch versus mini-batch descent
+========= ===================== =========================================
+
+Private helpers: ``_checks`` (input validation and conversion, shared by all
+modules) and ``_descent`` (the single descent engine and stopping rule behind
+``run_gd``, ``gradient_descent``, ``momentum_descent`` and
+``random_restarts``).
+"""
+
+from . import gradients, house_prices, learning_rate, minibatch, momentum, mse
+
+__all__ = [
+    "MODULES",
+    "gradients",
+    "house_prices",
+    "learning_rate",
+    "minibatch",
+    "momentum",
+    "mse",
+]
+
+#: Exercise folder name -> reference module implementing it.
+MODULES = {
+    "exercise1": mse,
+    "exercise2": gradients,
+    "exercise3": house_prices,
+    "exercise4": learning_rate,
+    "exercise5": momentum,
+    "exercise6": minibatch,
+}

@@ -1,0 +1,46 @@
+"""Every figure of the contract, reproduced by the answer keys and the reference,
+and missed by the stubs."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.figures import FIGURES, approx, exactly, within
+
+
+@pytest.mark.parametrize("figure", FIGURES, ids=[f"{f.exercise}:{f.claim}" for f in FIGURES])
+def test_figure_is_reproduced(figure, implementation):
+    who, modules = implementation
+    ok, actual = figure.check(modules[figure.exercise])
+    assert ok, f"{who}: {figure.claim} gave {actual!r}, expected {figure.expected.description}"
+
+
+@pytest.mark.parametrize("figure", FIGURES, ids=[f"{f.exercise}:{f.claim}" for f in FIGURES])
+def test_stub_does_not_reproduce_figure(figure, stubs):
+    with pytest.raises(NotImplementedError):
+        figure.check(stubs[figure.exercise])
+
+
+def test_approx_tolerance_is_half_a_unit_of_the_last_printed_digit():
+    expected = approx("0.1448887")
+    assert expected.matches(0.14488874)
+    assert expected.matches(0.14488866)
+    assert not expected.matches(0.14488876)
+    assert not expected.matches(0.1448886)
+    assert approx("-7.96e7").matches(-7.964e7)
+    assert not approx("-7.96e7").matches(-7.966e7)
+
+
+def test_approx_checks_shape():
+    assert approx("1.0", "2.0").matches([1.0, 2.0])
+    assert not approx("1.0", "2.0").matches([1.0, 2.0, 3.0])
+    assert not approx("1.0").matches([1.0])
+    assert not approx("1.0").matches("1.0 but a string")
+
+
+def test_exactly_checks_type():
+    assert exactly(54).matches(54)
+    assert not exactly(54).matches(54.0)
+    assert not exactly("converged").matches("converging")
+    assert within(1.0, 1e-3).matches(1.0009)
+    assert not within(1.0, 1e-3).matches(1.0011)
