@@ -2,10 +2,11 @@ r"""Exercise 3: house-price regression.
 
 Fit a line ``price = w * size + b`` to five houses by batch gradient descent.
 Sizes in square feet are large numbers and the intercept is of order 100, so
-the loss landscape is a long, narrow valley: the slope direction is four
-million times steeper than the intercept direction. Plain descent must take
-tiny steps and barely moves the intercept; standardising the sizes first makes
-the valley round and descent fast.
+the loss landscape is a long, narrow valley: the Hessian's eigenvalues are
+about 9.0e6 and 0.222, forty million times apart. Plain descent must take
+steps small enough for the steep direction and barely moves along the flat
+one (mostly the intercept); standardising the sizes first makes the valley
+round and descent fast.
 
 Check your work with ``gdlab check exercise3``.
 """
