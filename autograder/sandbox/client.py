@@ -1,0 +1,343 @@
+"""The grader's side of the channel: start a worker, call into it, survive it.
+
+:class:`Worker` owns one sandboxed worker process for one student module.
+:class:`Submission` wraps it as an object whose attributes are the student's
+functions, so a test reads ``submission.fit(x, y)``; every failure of the
+student's code arrives as one of the :class:`StudentFailure` exceptions below,
+never as an object of the student's making.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder.sandbox import codec
+from autograder.sandbox.levels import Limits, clean_environment, private_uid, worker_command
+
+MAX_REPLY = 256 << 20
+
+
+class StudentFailure(Exception):
+    """Base of every way a call into student code can fail."""
+
+    status = "failed"
+
+
+class NotStarted(StudentFailure):
+    """The function still raises ``NotImplementedError``: the TODO is not done."""
+
+
+class ImportFailed(StudentFailure):
+    """The module could not be imported (syntax error, crash at import, ...)."""
+
+    status = "error"
+
+
+class MissingFunction(StudentFailure):
+    """The module does not define the function."""
+
+
+class NotPlainData(StudentFailure):
+    """The function returned something other than plain data."""
+
+
+class StudentException(StudentFailure):
+    """The function raised an exception of a type the grader does not share."""
+
+
+class WorkerCrashed(StudentFailure):
+    """The worker process ended during the call (exit, signal, resource limit)."""
+
+    status = "error"
+
+
+class CallTimeout(StudentFailure):
+    """The call did not return within its time limit."""
+
+    status = "timeout"
+
+
+# Built-in exceptions the student raises are re-raised as the grader's own
+# built-in class, so that ``pytest.raises(ValueError)`` works; these are fresh
+# objects holding only a message.
+_SHARED_EXCEPTIONS = {
+    name: getattr(builtins, name)
+    for name in ("ValueError", "TypeError", "IndexError", "KeyError", "ZeroDivisionError",
+                 "ArithmeticError", "OverflowError", "FloatingPointError", "AttributeError",
+                 "RuntimeError", "LookupError")
+}
+
+
+class Worker:
+    """One sandboxed worker process serving one student module.
+
+    Parameters
+    ----------
+    module_path : Path
+        The student's ``.py`` file (it is copied; the original is never used).
+    level : str
+        Sandbox level, see :mod:`autograder.sandbox.levels`.
+    limits : Limits, optional
+        Resource limits of the worker process.
+    start_timeout : float, optional
+        Seconds allowed for starting and importing the module.
+    """
+
+    def __init__(self, module_path: Path, level: str, limits: Limits | None = None,
+                 start_timeout: float = 10.0) -> None:
+        self.module_path = Path(module_path)
+        self.level = level
+        self.limits = limits or Limits()
+        self.start_timeout = start_timeout
+        self.process: subprocess.Popen | None = None
+        self.workdir: Path | None = None
+        self.import_error: dict | None = None
+        self._to_worker = self._from_worker = -1
+
+    # -- life cycle ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker and import the module; record an import failure."""
+        self.stop()
+        uid = private_uid()
+        self.workdir = Path(tempfile.mkdtemp(prefix="gdlab-worker-"))
+        target = self.workdir / self.module_path.name
+        shutil.copyfile(self.module_path, target)  # a copy: never the student's own file
+        if uid is not None:
+            for path in (self.workdir, target):
+                os.chown(path, uid, uid)
+        requests_read, requests_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        command = worker_command(self.level, self.workdir, target.name, self.module_path.stem,
+                                 (requests_read, replies_write), uid)
+        try:
+            self.process = subprocess.Popen(
+                command, cwd=self.workdir, env=clean_environment(), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                pass_fds=(requests_read, replies_write), start_new_session=True,
+                preexec_fn=self.limits.apply,
+            )
+        finally:
+            os.close(requests_read)
+            os.close(replies_write)
+        self._to_worker, self._from_worker = requests_write, replies_read
+        try:
+            hello = self._receive(time.monotonic() + self.start_timeout)
+        except CallTimeout:
+            self.import_error = {"type": "Timeout", "message":
+                                 f"importing the module took more than {self.start_timeout:g} s"}
+        except WorkerCrashed as crash:
+            self.import_error = {"type": "Crash", "message": str(crash)}
+        else:
+            self.import_error = hello.get("import_error") if isinstance(hello, dict) else {
+                "type": "Protocol", "message": "the worker sent a malformed greeting"}
+        if self.import_error:
+            self.stop()
+
+    def stop(self) -> None:
+        """Kill the worker and everything it started; remove its folder."""
+        for fd in (self._to_worker, self._from_worker):
+            if fd >= 0:
+                os.close(fd)
+        self._to_worker = self._from_worker = -1
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+            _kill_uid(private_uid())
+            self.process = None
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+    @property
+    def alive(self) -> bool:
+        """Whether a worker is running with the module imported."""
+        return self.process is not None and self.process.poll() is None
+
+    # -- calls --------------------------------------------------------------
+
+    def request(self, payload: dict, timeout: float) -> dict:
+        """Send one request and return the final reply, serving callbacks meanwhile.
+
+        Raises
+        ------
+        WorkerCrashed, CallTimeout
+            The worker is stopped first; the next request restarts it.
+        """
+        if not self.alive:
+            self.start()
+        if self.import_error:
+            raise ImportFailed(_describe_import_error(self.import_error))
+        callbacks: list = []
+
+        def register(function: Any) -> int:
+            callbacks.append(function)
+            return len(callbacks) - 1
+
+        deadline = time.monotonic() + timeout
+        try:
+            codec.send(self._to_worker, codec.dumps(payload, register))
+            while True:
+                reply = self._receive(deadline)
+                if not isinstance(reply, dict) or "callback" not in reply:
+                    return reply
+                self._answer_callback(reply, callbacks)
+        except BrokenPipeError:
+            self._crashed()
+
+    def _answer_callback(self, reply: dict, callbacks: list) -> None:
+        index = reply.get("callback")
+        args, kwargs = reply.get("args", []), reply.get("kwargs", {})
+        if (type(index) is not int or not 0 <= index < len(callbacks)
+                or type(args) is not list or type(kwargs) is not dict):
+            answer = {"error": "malformed callback"}
+        else:
+            try:
+                answer = {"result": callbacks[index](*args, **kwargs)}
+            except Exception as error:  # the grader's function refused the student's input
+                answer = {"error": f"{type(error).__name__}: {error}"}
+        try:
+            message = codec.dumps(answer)
+        except codec.CodecError as error:
+            message = codec.dumps({"error": str(error)})
+        codec.send(self._to_worker, message)
+
+    def _receive(self, deadline: float) -> Any:
+        try:
+            return codec.loads(codec.receive(self._from_worker, MAX_REPLY, deadline))
+        except codec.ChannelTimeout:
+            self.stop()
+            raise CallTimeout("the call did not finish within its time limit") from None
+        except codec.ChannelClosed:
+            self._crashed()
+        except codec.CodecError as error:
+            self.stop()
+            raise NotPlainData(f"the worker's answer was not plain data ({error})") from None
+
+    def _crashed(self) -> None:
+        code = self.process.wait() if self.process is not None else None
+        self.stop()
+        raise WorkerCrashed(_describe_exit(code)) from None
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "the worker process ended"
+    if code < 0:
+        name = signal.Signals(-code).name
+        why = {"SIGXCPU": " (CPU time limit)", "SIGKILL": " (killed, possibly out of memory)",
+               "SIGXFSZ": " (file size limit)", "SIGSEGV": " (segmentation fault)"}.get(name, "")
+        return f"the worker process was killed by {name}{why}"
+    return f"the worker process exited with code {code} (did the code call os._exit or exit?)"
+
+
+def _describe_import_error(error: dict) -> str:
+    where = f" at {error['where']}" if error.get("where") else ""
+    return f"the module could not be imported: {error.get('type')}{where}: {error.get('message')}"
+
+
+def _kill_uid(uid: int | None) -> None:
+    """Kill every process left running as the private ``uid`` (forked children)."""
+    if uid is None:
+        return
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child only kills and exits
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+class Submission:
+    """A student's module seen through a worker: attributes are remote calls.
+
+    Parameters
+    ----------
+    worker : Worker
+        The worker holding the module.
+    call_timeout : float, optional
+        Seconds allowed for each call.
+
+    Examples
+    --------
+    >>> submission.mse([1, 2], [1, 3])  # doctest: +SKIP
+    0.5
+    """
+
+    def __init__(self, worker: Worker, call_timeout: float = 10.0) -> None:
+        self._worker = worker
+        self._timeout = call_timeout
+
+    @property
+    def import_error(self) -> str | None:
+        """Why the module cannot be imported, or ``None``."""
+        if not self._worker.alive and self._worker.import_error is None:
+            self._worker.start()
+        return _describe_import_error(self._worker.import_error) if self._worker.import_error else None
+
+    def constant(self, name: str) -> Any:
+        """The value of a module-level constant, as plain data."""
+        return self._unwrap(self._worker.request({"op": "get", "name": name}, self._timeout),
+                            name, [])
+
+    def plot(self, name: str, *args: Any, **kwargs: Any) -> dict:
+        """Call a plotting function and return a plain summary of its Axes."""
+        return self._call(name, args, kwargs, view="axes")
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self._call(name, args, kwargs)
+
+    def _call(self, name: str, args: tuple, kwargs: dict, view: str | None = None) -> Any:
+        payload = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "view": view}
+        reply = self._worker.request(payload, self._timeout)
+        generators = [v for v in [*args, *kwargs.values()] if isinstance(v, np.random.Generator)]
+        return self._unwrap(reply, name, generators)
+
+    @staticmethod
+    def _unwrap(reply: Any, name: str, generators: list) -> Any:
+        if not isinstance(reply, dict):
+            raise NotPlainData("the worker's answer was malformed")
+        if "return" in reply:
+            states = reply.get("rngs", [])
+            if isinstance(states, list) and len(states) == len(generators):
+                for generator, state in zip(generators, states, strict=True):
+                    try:
+                        generator.bit_generator.state = state
+                    except (TypeError, ValueError, KeyError):
+                        raise NotPlainData("the random generator came back malformed") from None
+            return reply["return"]
+        if "raise" in reply and isinstance(reply["raise"], dict):
+            error = reply["raise"]
+            kind, message = str(error.get("type")), str(error.get("message", ""))
+            where = f" ({error['where']})" if error.get("where") else ""
+            if kind == "NotImplementedError":
+                raise NotStarted(f"{name} still raises NotImplementedError: not started yet")
+            if error.get("builtin") and kind in _SHARED_EXCEPTIONS:
+                raise _SHARED_EXCEPTIONS[kind](message)
+            if kind == "SystemExit":
+                raise StudentException(f"{name} called sys.exit(){where}")
+            raise StudentException(f"{name} raised {kind}{where}: {message}")
+        if "not_plain" in reply:
+            raise NotPlainData(f"{name} returned something that is not plain data: "
+                               f"{reply['not_plain']}")
+        if "missing" in reply:
+            raise MissingFunction(f"the module has no {name!r}")
+        raise NotPlainData("the worker's answer was malformed")

@@ -1,0 +1,297 @@
+"""Plain-data encoding for the channel between grader and worker.
+
+A message is JSON. Python values map as follows; nothing else can be encoded
+or decoded, and nothing is ever unpickled:
+
+=========================  ===============================================
+value                      wire form
+=========================  ===============================================
+None, bool, int, str       JSON literal
+float                      JSON number (``NaN`` and ``Infinity`` allowed)
+list                       JSON array
+tuple                      ``{"$tuple": [...]}``
+dict with str keys         ``{"$dict": {...}}``
+complex                    ``{"$complex": [real, imag]}``
+NumPy numeric scalar       ``{"$scalar": [dtype, value]}``
+NumPy numeric array        ``{"$array": [dtype, shape, base64 bytes]}``
+grader-side callable       ``{"$callback": id}`` (arguments only)
+``np.random.Generator``    ``{"$rng": [bit generator name, state]}``
+=========================  ===============================================
+
+Decoding builds fresh built-in objects and fresh NumPy arrays; dtypes are
+limited to booleans, integers, floats and complex numbers. This module uses only
+the standard library and NumPy because the worker loads it too.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import select
+import struct
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+MAX_DEPTH = 32
+NUMERIC_KINDS = "biufc"
+
+
+class CodecError(ValueError):
+    """A value is not plain data, or a message is malformed."""
+
+
+def _dtype(text: Any) -> np.dtype:
+    if not isinstance(text, str):
+        raise CodecError("a dtype must be a string")
+    try:
+        dtype = np.dtype(text)
+    except TypeError as error:
+        raise CodecError(f"unknown dtype {text!r}") from error
+    if dtype.kind not in NUMERIC_KINDS or dtype.hasobject:
+        raise CodecError(f"dtype {text!r} is not numeric")
+    return dtype
+
+
+def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: int = 0) -> Any:
+    """Convert ``value`` to its JSON-ready wire form.
+
+    Parameters
+    ----------
+    value : object
+        Plain data as in the module's table.
+    callbacks : callable, optional
+        ``callbacks(function) -> id`` registers a callable argument; without it
+        callables are refused (a worker never sends functions).
+    depth : int
+        Nesting level, for the depth limit.
+
+    Returns
+    -------
+    object
+        Built of JSON types only.
+
+    Raises
+    ------
+    CodecError
+        When the value, or something inside it, is not plain data.
+    """
+    if depth > MAX_DEPTH:
+        raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
+    # Exact base-class methods are used so that a subclass cannot change what is sent.
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, np.generic):
+        dtype = _dtype(value.dtype.str)
+        return {"$scalar": [dtype.str, _scalar_value(value.item())]}
+    if isinstance(value, int):
+        return int.__index__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, complex):
+        number = complex.__complex__(value)
+        return {"$complex": [number.real, number.imag]}
+    if isinstance(value, np.ndarray):
+        array = np.ascontiguousarray(value)
+        dtype = _dtype(array.dtype.str)
+        data = base64.b64encode(array.tobytes()).decode("ascii")
+        return {"$array": [dtype.str, list(array.shape), data]}
+    if isinstance(value, list):
+        return [to_wire(item, callbacks, depth + 1) for item in list.__iter__(value)]
+    if isinstance(value, tuple):
+        return {"$tuple": [to_wire(item, callbacks, depth + 1) for item in tuple.__iter__(value)]}
+    if isinstance(value, dict):
+        items = dict.items(value)
+        if not all(isinstance(key, str) for key, _ in items):
+            raise CodecError("dictionary keys must be strings")
+        return {"$dict": {str.__str__(k): to_wire(v, callbacks, depth + 1) for k, v in items}}
+    if isinstance(value, np.random.Generator):
+        bit_generator = value.bit_generator
+        return {"$rng": [type(bit_generator).__name__, bit_generator.state]}
+    if callable(value) and callbacks is not None:
+        return {"$callback": callbacks(value)}
+    raise CodecError(f"a {type(value).__name__} object is not plain data")
+
+
+def _scalar_value(item: Any) -> Any:
+    if isinstance(item, complex):
+        return [item.real, item.imag]
+    return item
+
+
+def from_wire(
+    wire: Any, callback: Callable[[int], Any] | None = None, depth: int = 0
+) -> Any:
+    """Rebuild a value from its wire form, strictly.
+
+    Parameters
+    ----------
+    wire : object
+        As produced by :func:`to_wire` and parsed from JSON.
+    callback : callable, optional
+        ``callback(id) -> function`` resolves ``$callback`` tags (in the worker);
+        without it they are refused.
+    depth : int
+        Nesting level, for the depth limit.
+
+    Returns
+    -------
+    object
+        Fresh built-in objects and NumPy arrays.
+
+    Raises
+    ------
+    CodecError
+        On anything but well-formed plain data.
+    """
+    if depth > MAX_DEPTH:
+        raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
+    if wire is None or type(wire) in (bool, int, float, str):
+        return wire
+    if type(wire) is list:
+        return [from_wire(item, callback, depth + 1) for item in wire]
+    if type(wire) is not dict or len(wire) != 1:
+        raise CodecError("malformed message")
+    ((tag, body),) = wire.items()
+    if tag == "$tuple" and type(body) is list:
+        return tuple(from_wire(item, callback, depth + 1) for item in body)
+    if tag == "$dict" and type(body) is dict:
+        return {str(key): from_wire(item, callback, depth + 1) for key, item in body.items()}
+    if tag == "$complex" and _numbers(body, 2):
+        return complex(body[0], body[1])
+    if tag == "$scalar" and type(body) is list and len(body) == 2:
+        dtype = _dtype(body[0])
+        value = complex(*body[1]) if dtype.kind == "c" and _numbers(body[1], 2) else body[1]
+        if type(value) not in (bool, int, float, complex):
+            raise CodecError("malformed scalar")
+        return dtype.type(value)
+    if tag == "$array" and type(body) is list and len(body) == 3:
+        return _array(*body)
+    if tag == "$rng" and type(body) is list and len(body) == 2:
+        return _generator(*body)
+    if tag == "$callback" and type(body) is int and callback is not None:
+        return callback(body)
+    raise CodecError(f"unexpected {tag!r} in a message")
+
+
+def _numbers(body: Any, count: int) -> bool:
+    return (type(body) is list and len(body) == count
+            and all(type(item) in (int, float) for item in body))
+
+
+def _array(dtype_text: Any, shape: Any, data: Any) -> np.ndarray:
+    dtype = _dtype(dtype_text)
+    if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
+        raise CodecError("malformed array shape")
+    if type(data) is not str:
+        raise CodecError("malformed array data")
+    try:
+        raw = base64.b64decode(data.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError) as error:
+        raise CodecError("array data is not base64") from error
+    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+        raise CodecError("array data does not fit its shape")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def _generator(name: Any, state: Any) -> np.random.Generator:
+    bit_generators = {"PCG64": np.random.PCG64, "PCG64DXSM": np.random.PCG64DXSM,
+                      "Philox": np.random.Philox, "SFC64": np.random.SFC64,
+                      "MT19937": np.random.MT19937}
+    if name not in bit_generators or type(state) is not dict:
+        raise CodecError(f"unsupported random generator {name!r}")
+    bit_generator = bit_generators[name]()
+    try:
+        bit_generator.state = state
+    except (TypeError, ValueError, KeyError) as error:
+        raise CodecError("malformed generator state") from error
+    return np.random.Generator(bit_generator)
+
+
+def dumps(value: Any, callbacks: Callable[[Any], Any] | None = None) -> bytes:
+    """Encode ``value`` as one JSON message (UTF-8 bytes)."""
+    return json.dumps(to_wire(value, callbacks), allow_nan=True, separators=(",", ":")).encode()
+
+
+def loads(message: bytes, callback: Callable[[int], Any] | None = None) -> Any:
+    """Decode one JSON message built by :func:`dumps`.
+
+    Raises
+    ------
+    CodecError
+        When the bytes are not UTF-8 JSON or not plain data.
+    """
+    try:
+        wire = json.loads(message.decode("utf-8"))
+    except (ValueError, RecursionError) as error:  # bad UTF-8, bad JSON, huge integers
+        raise CodecError("the message is not valid JSON") from error
+    return from_wire(wire, callback)
+
+
+# Framing: each message is a 4-byte big-endian length, then that many bytes.
+HEADER = struct.Struct(">I")
+
+
+class ChannelClosed(EOFError):
+    """The other end closed the pipe (the worker exited or was killed)."""
+
+
+class ChannelTimeout(TimeoutError):
+    """No complete message arrived before the deadline."""
+
+
+def send(fd: int, message: bytes) -> None:
+    """Write one framed message to file descriptor ``fd``."""
+    data = HEADER.pack(len(message)) + message
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def receive(fd: int, max_size: int, deadline: float | None = None) -> bytes:
+    """Read one framed message from ``fd``.
+
+    Parameters
+    ----------
+    fd : int
+        A pipe's read end.
+    max_size : int
+        Largest message accepted, in bytes.
+    deadline : float, optional
+        ``time.monotonic()`` value after which to give up; wait forever if
+        omitted.
+
+    Raises
+    ------
+    ChannelClosed
+        On end of file.
+    ChannelTimeout
+        When the deadline passes first.
+    CodecError
+        When the announced length exceeds ``max_size``.
+    """
+    (length,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+    if length > max_size:
+        raise CodecError(f"a message of {length} bytes exceeds the limit of {max_size}")
+    return _read_exactly(fd, length, deadline)
+
+
+def _read_exactly(fd: int, count: int, deadline: float | None) -> bytes:
+    chunks, remaining = [], count
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise ChannelTimeout("no answer within the time limit")
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise ChannelClosed("the channel was closed")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

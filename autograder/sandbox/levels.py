@@ -1,0 +1,233 @@
+"""Sandbox levels: how strongly a worker is isolated, detected per machine.
+
+===============  ==========================================================
+level            what the worker gets
+===============  ==========================================================
+``bubblewrap``   its own mount, PID, network, IPC and UTS namespaces with a
+                 read-only view of the interpreter and NumPy only (no grader
+                 files), a private writable copy of the submission, an
+                 unprivileged uid, and resource limits
+``unshare``      its own network and PID namespaces, an unprivileged uid
+                 and resource limits, but the grader's files stay visible
+``process``      a separate process with resource limits, a clean
+                 environment and a private working folder; an unprivileged
+                 uid when the grader runs as root and the interpreter is
+                 reachable by it
+===============  ==========================================================
+
+Every level keeps the grader's tests and expected values out of the worker's
+memory and reads the worker's answers as plain data only, so no level lets a
+submission score what it did not compute; the stronger levels also protect
+the machine and the grader's files.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SANDBOX_DIR = Path(__file__).resolve().parent
+WORKER_FILES = ("worker.py", "codec.py")
+INSIDE = Path("/gdlab")  # where bubblewrap mounts the worker's two files
+SUBMISSION = Path("/submission")  # and the private copy of the submission
+LEVELS = ("bubblewrap", "unshare", "process")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one worker process.
+
+    Attributes
+    ----------
+    cpu_seconds : int
+        CPU time before SIGXCPU.
+    memory_bytes : int
+        Address space (``RLIMIT_AS``): a memory bomb gets ``MemoryError``.
+    file_bytes : int
+        Largest file the worker may write.
+    processes : int
+        Processes of the worker's uid (applies when the uid is private).
+    open_files : int
+        File descriptors.
+    """
+
+    cpu_seconds: int = 60
+    memory_bytes: int = 1536 << 20
+    file_bytes: int = 16 << 20
+    processes: int = 64
+    open_files: int = 128
+
+    def apply(self) -> None:
+        """Set the limits on the current process (soft and hard alike)."""
+        for kind, value in (
+            (resource.RLIMIT_CPU, self.cpu_seconds),
+            (resource.RLIMIT_AS, self.memory_bytes),
+            (resource.RLIMIT_FSIZE, self.file_bytes),
+            (resource.RLIMIT_NOFILE, self.open_files),
+            (resource.RLIMIT_CORE, 0),
+            (resource.RLIMIT_NPROC, self.processes),
+        ):
+            resource.setrlimit(kind, (value, value))
+
+
+def interpreter() -> Path:
+    """The real Python binary (a venv's ``python`` is a link to it)."""
+    return Path(os.path.realpath(sys.executable))
+
+
+def library_dirs() -> list[Path]:
+    """Folders to put on the worker's ``sys.path``: where NumPy and matplotlib live."""
+    found = []
+    for name in ("numpy", "matplotlib"):
+        spec = importlib.util.find_spec(name)
+        if spec and spec.origin:
+            folder = Path(spec.origin).resolve().parent.parent
+            if folder not in found:
+                found.append(folder)
+    return found
+
+
+def clean_environment() -> dict[str, str]:
+    """The worker's whole environment: nothing inherited from the grader."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": "/tmp",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+    }
+
+
+def private_uid() -> int | None:
+    """An unused uid for this grading process's workers, when running as root."""
+    return 100_000 + os.getpid() if os.geteuid() == 0 else None
+
+
+def _drop_privileges(uid: int | None) -> list[str]:
+    if uid is None:
+        return []
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+
+
+def worker_command(level: str, workdir: Path, module_file: str, module_name: str,
+                   fds: tuple[int, int], uid: int | None) -> list[str]:
+    """The command that starts a worker at ``level``.
+
+    Parameters
+    ----------
+    level : str
+        One of :data:`LEVELS`.
+    workdir : Path
+        The private folder holding the student's module file.
+    module_file, module_name : str
+        The file inside ``workdir`` and the name to import it as.
+    fds : tuple of int
+        The request and reply pipe ends the worker inherits.
+    uid : int or None
+        The unprivileged uid to drop to (root only), or ``None``.
+
+    Returns
+    -------
+    list of str
+    """
+    python = str(interpreter())
+    libraries = [str(path) for path in library_dirs()]
+    if level == "bubblewrap":
+        worker_dir, student_dir = INSIDE, SUBMISSION
+    else:
+        worker_dir, student_dir = SANDBOX_DIR, workdir
+    run = [python, "-I", "-S", "-B", str(worker_dir / "worker.py"),
+           str(student_dir / module_file), module_name, str(fds[0]), str(fds[1]), *libraries]
+    if level == "process":
+        return _drop_privileges(uid) + run
+    if level == "unshare":
+        return ["unshare", "--net", "--pid", "--fork", "--kill-child", *_drop_privileges(uid), *run]
+    binds, made = [], {Path("/"), Path("/tmp")}
+    prefix = Path(sys.base_prefix).resolve()
+    for path in [prefix, *map(Path, libraries)]:
+        if str(path).startswith("/usr/"):
+            continue
+        # bwrap would make the missing parents of a mount point private to
+        # root; the unprivileged uid must be able to walk through them.
+        for parent in reversed(path.parents):
+            if parent not in made:
+                binds += ["--perms", "0755", "--dir", str(parent)]
+                made.add(parent)
+        binds += ["--ro-bind", str(path), str(path)]
+    binds += ["--perms", "0755", "--dir", str(INSIDE)]
+    for name in WORKER_FILES:
+        binds += ["--ro-bind", str(SANDBOX_DIR / name), str(INSIDE / name)]
+    namespaces = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
+    if uid is None:  # not root: an unprivileged user namespace instead of setpriv
+        namespaces.append("--unshare-user")
+    return [
+        "bwrap", *namespaces, "--die-with-parent", "--new-session",
+        "--ro-bind", "/usr", "/usr",
+        "--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64",
+        "--ro-bind-try", "/bin", "/bin",
+        "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",  # before binds that may lie in /tmp
+        *binds,
+        "--bind", str(workdir), str(SUBMISSION),
+        "--chdir", str(SUBMISSION),
+        *_drop_privileges(uid), *run,
+    ]
+
+
+def _works(level: str) -> bool:
+    """Run a tiny worker-like program at ``level`` and see whether it answers."""
+    needed = {"bubblewrap": ["bwrap"], "unshare": ["unshare"], "process": []}[level]
+    uid = private_uid()
+    if uid is not None:
+        needed.append("setpriv")
+    if not all(shutil.which(tool) for tool in needed):
+        return False
+    probe = Path(os.environ.get("TMPDIR", "/tmp")) / f"gdlab-probe-{os.getpid()}"
+    probe.mkdir(exist_ok=True)
+    try:
+        (probe / "probe.py").write_text("import numpy\n")
+        if uid is not None:
+            os.chown(probe, uid, uid)
+        command = worker_command(level, probe, "probe.py", "probe", (0, 1), uid)
+        # The worker's entry point needs pipes; a probe only checks that Python
+        # and NumPy start under the level's isolation.
+        command = command[: command.index(str(interpreter())) + 1]
+        command += ["-I", "-S", "-c", "import sys; sys.path[1:1] = sys.argv[1:]; import numpy",
+                    *map(str, library_dirs())]
+        done = subprocess.run(command, env=clean_environment(), capture_output=True,
+                              timeout=30, cwd=probe)
+        return done.returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+
+
+@functools.cache
+def available_levels() -> tuple[str, ...]:
+    """The levels that work on this machine, strongest first (``process`` always)."""
+    return tuple(level for level in LEVELS if level == "process" or _works(level))
+
+
+def strongest_level() -> str:
+    """The strongest level that works here, or the one named by ``GDLAB_SANDBOX``."""
+    wanted = os.environ.get("GDLAB_SANDBOX")
+    if wanted:
+        if wanted not in available_levels():
+            raise RuntimeError(f"sandbox level {wanted!r} is not available here; "
+                               f"available: {', '.join(available_levels())}")
+        return wanted
+    return available_levels()[0]

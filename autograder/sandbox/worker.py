@@ -1,0 +1,167 @@
+"""The worker: imports one student module and answers calls on it.
+
+Run by the grader inside the sandbox as
+``python -I -S worker.py MODULE_PATH MODULE_NAME IN_FD OUT_FD [LIBRARY_DIR ...]``. It
+reads requests from file descriptor 3 and writes replies to file descriptor 4;
+the student's own output (fds 1 and 2) goes to ``/dev/null``. Only the
+standard library, NumPy and :mod:`codec` (found beside this file) are used.
+
+Requests and replies (dicts before encoding)::
+
+    {"op": "call", "name": f, "args": [...], "kwargs": {...}, "view": None | "axes"}
+        -> {"return": value, "rngs": [state, ...]}
+         | {"raise": {"type": name, "message": text, "builtin": bool}}
+         | {"not_plain": text} | {"missing": name}
+    {"op": "get", "name": attribute} -> {"return": value} | {"missing": name} ...
+    during a call the worker may ask {"callback": id, "args": [...]}
+        <- {"result": value} | {"error": text}
+
+On start the worker sends ``{"ready": true}`` or ``{"import_error": {...}}``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import os
+import sys
+import traceback
+
+# With -I -S the worker sees no site-packages (so none of the grader's own
+# packages): its library folders (NumPy, matplotlib) come on the command line.
+sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[5:]]
+
+import numpy as np  # noqa: E402
+
+import codec  # noqa: E402
+
+REQUESTS, REPLIES = -1, -1  # set from the command line
+MAX_REQUEST = 64 << 20
+MESSAGE_LIMIT = 2000
+
+
+def _reply(payload: dict) -> None:
+    codec.send(REPLIES, codec.dumps(payload))
+
+
+def _text(value: object) -> str:
+    """str() of a student's object, which may itself misbehave."""
+    try:
+        text = str(value)
+    except BaseException:  # noqa: BLE001 - a hostile __str__ must not stop the worker
+        text = "<unprintable>"
+    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + "..."
+
+
+def _describe(error: BaseException) -> dict:
+    kind = type(error)
+    frames = traceback.extract_tb(error.__traceback__)
+    student = [frame for frame in frames if frame.filename.endswith(STUDENT_FILE)]
+    where = f"line {student[-1].lineno}" if student else ""
+    if isinstance(error, SyntaxError) and error.lineno:
+        where = f"line {error.lineno}"
+    return {
+        "type": kind.__name__,
+        "message": _text(error),
+        "builtin": getattr(builtins, kind.__name__, None) is kind,
+        "where": where,
+    }
+
+
+def _callback(identifier: int):
+    def call_grader(*args, **kwargs):
+        _reply({"callback": identifier, "args": list(args), "kwargs": kwargs})
+        answer = codec.loads(codec.receive(REQUESTS, MAX_REQUEST))
+        if "error" in answer:
+            raise RuntimeError(answer["error"])
+        return answer["result"]
+
+    return call_grader
+
+
+def _axes_summary(ax: object) -> dict:
+    """What the grader needs to judge a plot, as plain data."""
+    from matplotlib import pyplot
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise codec.CodecError(f"expected a matplotlib Axes, got a {type(ax).__name__}")
+    return {
+        "lines": [(np.asarray(line.get_xdata(), dtype=float),
+                   np.asarray(line.get_ydata(), dtype=float)) for line in ax.get_lines()],
+        "yscale": str(ax.get_yscale()),
+        "xlabel": str(ax.get_xlabel()),
+        "ylabel": str(ax.get_ylabel()),
+        "title": str(ax.get_title()),
+        "pyplot_figures": len(pyplot.get_fignums()),
+    }
+
+
+def _generators(args: list, kwargs: dict) -> list:
+    return [value for value in [*args, *kwargs.values()] if isinstance(value, np.random.Generator)]
+
+
+def _serve(module: object, request: dict) -> None:
+    name = request.get("name")
+    if not isinstance(name, str) or not hasattr(module, name):
+        _reply({"missing": _text(name)})
+        return
+    target = getattr(module, name)
+    if request.get("op") == "get":
+        _send_value(target, [])
+        return
+    args, kwargs = request.get("args", []), request.get("kwargs", {})
+    try:
+        result = target(*args, **kwargs)
+        if request.get("view") == "axes":
+            result = _axes_summary(result)
+    except BaseException as error:  # noqa: BLE001 - every student failure is reported
+        _reply({"raise": _describe(error)})
+        return
+    _send_value(result, _generators(args, kwargs))
+
+
+def _send_value(value: object, generators: list) -> None:
+    try:
+        message = codec.dumps({"return": value,
+                               "rngs": [g.bit_generator.state for g in generators]})
+    except codec.CodecError as error:
+        _reply({"not_plain": _text(error)})
+        return
+    except BaseException as error:  # noqa: BLE001 - e.g. a hostile __index__
+        _reply({"not_plain": f"{type(error).__name__} while reading the value"})
+        return
+    codec.send(REPLIES, message)
+
+
+def main() -> None:
+    """Import the student's module, then serve requests until the pipe closes."""
+    global STUDENT_FILE, REQUESTS, REPLIES
+    path, module_name = sys.argv[1], sys.argv[2]
+    REQUESTS, REPLIES = int(sys.argv[3]), int(sys.argv[4])
+    STUDENT_FILE = os.path.basename(path)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    try:
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    except BaseException as error:  # noqa: BLE001 - syntax errors, sys.exit at import, ...
+        _reply({"import_error": _describe(error)})
+        return
+    _reply({"ready": True})
+    while True:
+        try:
+            request = codec.loads(codec.receive(REQUESTS, MAX_REQUEST), _callback)
+        except codec.ChannelClosed:
+            return
+        _serve(module, request)
+
+
+STUDENT_FILE = ""
+
+if __name__ == "__main__":
+    main()
