@@ -33,7 +33,10 @@ class Task:
     function : str
         Name of the function in the student's module.
     points : int
-        What the task is worth.
+        What the task is worth in all.
+    public_points : int
+        The share of ``points`` earned by the public tests; the hidden tests
+        earn the rest.
     todo : str
         The sentence the stub shows in place of the answer.
     hint : str
@@ -42,8 +45,14 @@ class Task:
 
     function: str
     points: int
+    public_points: int
     todo: str
     hint: str
+
+    @property
+    def hidden_points(self) -> int:
+        """The share of ``points`` earned by the hidden tests."""
+        return self.points - self.public_points
 
 
 @dataclass(frozen=True)
@@ -98,17 +107,25 @@ def _require(condition: bool, message: str) -> None:
 
 def _parse_task(exercise: str, raw: dict) -> Task:
     where = f"{exercise}, task {raw.get('function', '?')!r}"
-    _require(
-        set(raw) == {"function", "points", "todo", "hint"},
-        f"{where}: a task has exactly the keys function, points, todo, hint",
-    )
+    keys = {"function", "points", "public_points", "todo", "hint"}
+    _require(set(raw) == keys, f"{where}: a task has exactly the keys {sorted(keys)}")
     _require(str(raw["function"]).isidentifier(), f"{where}: function must be an identifier")
     _require(
         isinstance(raw["points"], int) and raw["points"] > 0,
         f"{where}: points must be a positive integer",
     )
+    _require(
+        isinstance(raw["public_points"], int) and 0 <= raw["public_points"] <= raw["points"],
+        f"{where}: public_points must be an integer from 0 to points",
+    )
     _require(bool(str(raw["todo"]).strip()), f"{where}: the TODO text is empty")
-    return Task(raw["function"], raw["points"], raw["todo"].strip(), raw["hint"].strip())
+    return Task(
+        raw["function"],
+        raw["points"],
+        raw["public_points"],
+        raw["todo"].strip(),
+        raw["hint"].strip(),
+    )
 
 
 def _parse_exercise(raw: dict) -> Exercise:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import reference
-from autograder.dev.agreement import Case, cases_for, difference, disagreements
+from autograder.cases import Case, cases_for, difference, disagreements
 from autograder.registry import load_registry
 
 EXERCISE_NAMES = [exercise.name for exercise in load_registry()]

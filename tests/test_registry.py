@@ -18,6 +18,7 @@ hints = ["a hint"]
 [[exercise.task]]
 function = "do_it"
 points = 2
+public_points = 1
 todo = "do it."
 hint = "really."
 """
@@ -36,6 +37,7 @@ def test_a_valid_registry_parses():
     (exercise,) = parse_registry(GOOD)
     assert exercise.filename == "thing.py"
     assert exercise.task("do_it").points == 2
+    assert exercise.task("do_it").hidden_points == 1
     with pytest.raises(KeyError):
         exercise.task("missing")
 
@@ -48,6 +50,7 @@ def test_a_valid_registry_parses():
         (('module = "thing"', 'module = "not a name"'), "identifier"),
         (('name = "exercise9"', 'name = "nine"'), "'exercise' followed by a number"),
         (("time_limit = 5", "time_limit = -1"), "time_limit"),
+    (("public_points = 1", "public_points = 3"), "public_points"),
         (('todo = "do it."', 'todo = "  "'), "TODO text is empty"),
         (('hint = "really."\n', ""), "exactly the keys"),
         (("[[exercise.task]]", "[[exercise.tsk]]"), "exactly the keys"),

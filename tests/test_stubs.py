@@ -18,6 +18,7 @@ hints = []
 [[exercise.task]]
 function = "do_it"
 points = 1
+public_points = 1
 todo = "double every element of x."
 hint = "multiply by two."
 """

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import reference
-from autograder.dev.agreement import cases_for, disagreements
+from autograder.cases import cases_for, disagreements
 from autograder.dev.stubs import StubError, build_stub, find_regions, solution_text
 from autograder.figures import figures_for
 from autograder.loading import load_module

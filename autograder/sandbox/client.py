@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 
 from autograder.sandbox import codec
-from autograder.sandbox.levels import Limits, clean_environment, private_uid, worker_command
+from autograder.sandbox.levels import (
+    Limits,
+    clean_environment,
+    private_uid,
+    seed_font_cache,
+    student_dir,
+    worker_command,
+)
 
 MAX_REPLY = 256 << 20
 
@@ -72,9 +79,19 @@ class CallTimeout(StudentFailure):
 # objects holding only a message.
 _SHARED_EXCEPTIONS = {
     name: getattr(builtins, name)
-    for name in ("ValueError", "TypeError", "IndexError", "KeyError", "ZeroDivisionError",
-                 "ArithmeticError", "OverflowError", "FloatingPointError", "AttributeError",
-                 "RuntimeError", "LookupError")
+    for name in (
+        "ValueError",
+        "TypeError",
+        "IndexError",
+        "KeyError",
+        "ZeroDivisionError",
+        "ArithmeticError",
+        "OverflowError",
+        "FloatingPointError",
+        "AttributeError",
+        "RuntimeError",
+        "LookupError",
+    )
 }
 
 
@@ -93,8 +110,13 @@ class Worker:
         Seconds allowed for starting and importing the module.
     """
 
-    def __init__(self, module_path: Path, level: str, limits: Limits | None = None,
-                 start_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        module_path: Path,
+        level: str,
+        limits: Limits | None = None,
+        start_timeout: float = 10.0,
+    ) -> None:
         self.module_path = Path(module_path)
         self.level = level
         self.limits = limits or Limits()
@@ -113,18 +135,30 @@ class Worker:
         self.workdir = Path(tempfile.mkdtemp(prefix="gdlab-worker-"))
         target = self.workdir / self.module_path.name
         shutil.copyfile(self.module_path, target)  # a copy: never the student's own file
+        seed_font_cache(self.workdir)
         if uid is not None:
-            for path in (self.workdir, target):
+            for path in [self.workdir, *self.workdir.rglob("*")]:
                 os.chown(path, uid, uid)
         requests_read, requests_write = os.pipe()
         replies_read, replies_write = os.pipe()
-        command = worker_command(self.level, self.workdir, target.name, self.module_path.stem,
-                                 (requests_read, replies_write), uid)
+        command = worker_command(
+            self.level,
+            self.workdir,
+            target.name,
+            self.module_path.stem,
+            (requests_read, replies_write),
+            uid,
+        )
         try:
             self.process = subprocess.Popen(
-                command, cwd=self.workdir, env=clean_environment(), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(requests_read, replies_write), start_new_session=True,
+                command,
+                cwd=self.workdir,
+                env=clean_environment(student_dir(self.level, self.workdir)),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(requests_read, replies_write),
+                start_new_session=True,
                 preexec_fn=self.limits.apply,
             )
         finally:
@@ -134,13 +168,18 @@ class Worker:
         try:
             hello = self._receive(time.monotonic() + self.start_timeout)
         except CallTimeout:
-            self.import_error = {"type": "Timeout", "message":
-                                 f"importing the module took more than {self.start_timeout:g} s"}
+            self.import_error = {
+                "type": "Timeout",
+                "message": f"importing the module took more than {self.start_timeout:g} s",
+            }
         except WorkerCrashed as crash:
             self.import_error = {"type": "Crash", "message": str(crash)}
         else:
-            self.import_error = hello.get("import_error") if isinstance(hello, dict) else {
-                "type": "Protocol", "message": "the worker sent a malformed greeting"}
+            self.import_error = (
+                hello.get("import_error")
+                if isinstance(hello, dict)
+                else {"type": "Protocol", "message": "the worker sent a malformed greeting"}
+            )
         if self.import_error:
             self.stop()
 
@@ -201,8 +240,12 @@ class Worker:
     def _answer_callback(self, reply: dict, callbacks: list) -> None:
         index = reply.get("callback")
         args, kwargs = reply.get("args", []), reply.get("kwargs", {})
-        if (type(index) is not int or not 0 <= index < len(callbacks)
-                or type(args) is not list or type(kwargs) is not dict):
+        if (
+            type(index) is not int
+            or not 0 <= index < len(callbacks)
+            or type(args) is not list
+            or type(kwargs) is not dict
+        ):
             answer = {"error": "malformed callback"}
         else:
             try:
@@ -238,8 +281,12 @@ def _describe_exit(code: int | None) -> str:
         return "the worker process ended"
     if code < 0:
         name = signal.Signals(-code).name
-        why = {"SIGXCPU": " (CPU time limit)", "SIGKILL": " (killed, possibly out of memory)",
-               "SIGXFSZ": " (file size limit)", "SIGSEGV": " (segmentation fault)"}.get(name, "")
+        why = {
+            "SIGXCPU": " (CPU time limit)",
+            "SIGKILL": " (killed, possibly out of memory)",
+            "SIGXFSZ": " (file size limit)",
+            "SIGSEGV": " (segmentation fault)",
+        }.get(name, "")
         return f"the worker process was killed by {name}{why}"
     return f"the worker process exited with code {code} (did the code call os._exit or exit?)"
 
@@ -289,12 +336,17 @@ class Submission:
         """Why the module cannot be imported, or ``None``."""
         if not self._worker.alive and self._worker.import_error is None:
             self._worker.start()
-        return _describe_import_error(self._worker.import_error) if self._worker.import_error else None
+        return (
+            _describe_import_error(self._worker.import_error)
+            if self._worker.import_error
+            else None
+        )
 
     def constant(self, name: str) -> Any:
         """The value of a module-level constant, as plain data."""
-        return self._unwrap(self._worker.request({"op": "get", "name": name}, self._timeout),
-                            name, [])
+        return self._unwrap(
+            self._worker.request({"op": "get", "name": name}, self._timeout), name, []
+        )
 
     def plot(self, name: str, *args: Any, **kwargs: Any) -> dict:
         """Call a plotting function and return a plain summary of its Axes."""
@@ -336,8 +388,9 @@ class Submission:
                 raise StudentException(f"{name} called sys.exit(){where}")
             raise StudentException(f"{name} raised {kind}{where}: {message}")
         if "not_plain" in reply:
-            raise NotPlainData(f"{name} returned something that is not plain data: "
-                               f"{reply['not_plain']}")
+            raise NotPlainData(
+                f"{name} returned something that is not plain data: {reply['not_plain']}"
+            )
         if "missing" in reply:
             raise MissingFunction(f"the module has no {name!r}")
         raise NotPlainData("the worker's answer was malformed")

@@ -97,7 +97,7 @@ def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: in
         number = complex.__complex__(value)
         return {"$complex": [number.real, number.imag]}
     if isinstance(value, np.ndarray):
-        array = np.ascontiguousarray(value)
+        array = np.asarray(value, order="C")  # keeps 0-d arrays 0-d
         dtype = _dtype(array.dtype.str)
         data = base64.b64encode(array.tobytes()).decode("ascii")
         return {"$array": [dtype.str, list(array.shape), data]}
@@ -124,9 +124,7 @@ def _scalar_value(item: Any) -> Any:
     return item
 
 
-def from_wire(
-    wire: Any, callback: Callable[[int], Any] | None = None, depth: int = 0
-) -> Any:
+def from_wire(wire: Any, callback: Callable[[int], Any] | None = None, depth: int = 0) -> Any:
     """Rebuild a value from its wire form, strictly.
 
     Parameters
@@ -180,8 +178,11 @@ def from_wire(
 
 
 def _numbers(body: Any, count: int) -> bool:
-    return (type(body) is list and len(body) == count
-            and all(type(item) in (int, float) for item in body))
+    return (
+        type(body) is list
+        and len(body) == count
+        and all(type(item) in (int, float) for item in body)
+    )
 
 
 def _array(dtype_text: Any, shape: Any, data: Any) -> np.ndarray:
@@ -200,9 +201,13 @@ def _array(dtype_text: Any, shape: Any, data: Any) -> np.ndarray:
 
 
 def _generator(name: Any, state: Any) -> np.random.Generator:
-    bit_generators = {"PCG64": np.random.PCG64, "PCG64DXSM": np.random.PCG64DXSM,
-                      "Philox": np.random.Philox, "SFC64": np.random.SFC64,
-                      "MT19937": np.random.MT19937}
+    bit_generators = {
+        "PCG64": np.random.PCG64,
+        "PCG64DXSM": np.random.PCG64DXSM,
+        "Philox": np.random.Philox,
+        "SFC64": np.random.SFC64,
+        "MT19937": np.random.MT19937,
+    }
     if name not in bit_generators or type(state) is not dict:
         raise CodecError(f"unsupported random generator {name!r}")
     bit_generator = bit_generators[name]()

@@ -94,20 +94,48 @@ def library_dirs() -> list[Path]:
     return found
 
 
-def clean_environment() -> dict[str, str]:
-    """The worker's whole environment: nothing inherited from the grader."""
+MATPLOTLIB_DIR = ".matplotlib"  # inside the worker's private folder
+
+
+def clean_environment(student_dir: Path = SUBMISSION) -> dict[str, str]:
+    """The worker's whole environment: nothing inherited from the grader.
+
+    Parameters
+    ----------
+    student_dir : Path
+        The private folder as the worker sees it; matplotlib keeps its
+        configuration and font cache there.
+    """
     return {
         "PATH": "/usr/bin:/bin",
         "HOME": "/tmp",
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": "/tmp",
+        "MPLCONFIGDIR": str(student_dir / MATPLOTLIB_DIR),
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",
     }
+
+
+def seed_font_cache(workdir: Path) -> None:
+    """Copy the grader's matplotlib font list into a worker's folder.
+
+    Without it every worker that plots would spend about two seconds
+    rebuilding the font list in its empty home.
+    """
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"
+    target = workdir / MATPLOTLIB_DIR
+    target.mkdir(exist_ok=True)
+    for font_list in cache.glob("fontlist-v*.json"):
+        shutil.copyfile(font_list, target / font_list.name)
+
+
+def student_dir(level: str, workdir: Path) -> Path:
+    """The private folder as the worker sees it at ``level``."""
+    return SUBMISSION if level == "bubblewrap" else workdir
 
 
 def private_uid() -> int | None:
@@ -118,12 +146,26 @@ def private_uid() -> int | None:
 def _drop_privileges(uid: int | None) -> list[str]:
     if uid is None:
         return []
-    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    return [
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        "--",
+    ]
 
 
-def worker_command(level: str, workdir: Path, module_file: str, module_name: str,
-                   fds: tuple[int, int], uid: int | None) -> list[str]:
+def worker_command(
+    level: str,
+    workdir: Path,
+    module_file: str,
+    module_name: str,
+    fds: tuple[int, int],
+    uid: int | None,
+) -> list[str]:
     """The command that starts a worker at ``level``.
 
     Parameters
@@ -145,16 +187,32 @@ def worker_command(level: str, workdir: Path, module_file: str, module_name: str
     """
     python = str(interpreter())
     libraries = [str(path) for path in library_dirs()]
-    if level == "bubblewrap":
-        worker_dir, student_dir = INSIDE, SUBMISSION
-    else:
-        worker_dir, student_dir = SANDBOX_DIR, workdir
-    run = [python, "-I", "-S", "-B", str(worker_dir / "worker.py"),
-           str(student_dir / module_file), module_name, str(fds[0]), str(fds[1]), *libraries]
+    worker_dir = INSIDE if level == "bubblewrap" else SANDBOX_DIR
+    module_path = student_dir(level, workdir) / module_file
+    run = [
+        python,
+        "-I",
+        "-S",
+        "-B",
+        str(worker_dir / "worker.py"),
+        str(module_path),
+        module_name,
+        str(fds[0]),
+        str(fds[1]),
+        *libraries,
+    ]
     if level == "process":
         return _drop_privileges(uid) + run
     if level == "unshare":
-        return ["unshare", "--net", "--pid", "--fork", "--kill-child", *_drop_privileges(uid), *run]
+        return [
+            "unshare",
+            "--net",
+            "--pid",
+            "--fork",
+            "--kill-child",
+            *_drop_privileges(uid),
+            *run,
+        ]
     binds, made = [], {Path("/"), Path("/tmp")}
     prefix = Path(sys.base_prefix).resolve()
     for path in [prefix, *map(Path, libraries)]:
@@ -174,16 +232,39 @@ def worker_command(level: str, workdir: Path, module_file: str, module_name: str
     if uid is None:  # not root: an unprivileged user namespace instead of setpriv
         namespaces.append("--unshare-user")
     return [
-        "bwrap", *namespaces, "--die-with-parent", "--new-session",
-        "--ro-bind", "/usr", "/usr",
-        "--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64",
-        "--ro-bind-try", "/bin", "/bin",
-        "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
-        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",  # before binds that may lie in /tmp
+        "bwrap",
+        *namespaces,
+        "--die-with-parent",
+        "--new-session",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--ro-bind-try",
+        "/lib",
+        "/lib",
+        "--ro-bind-try",
+        "/lib64",
+        "/lib64",
+        "--ro-bind-try",
+        "/bin",
+        "/bin",
+        "--ro-bind-try",
+        "/etc/ld.so.cache",
+        "/etc/ld.so.cache",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",  # before binds that may lie in /tmp
         *binds,
-        "--bind", str(workdir), str(SUBMISSION),
-        "--chdir", str(SUBMISSION),
-        *_drop_privileges(uid), *run,
+        "--bind",
+        str(workdir),
+        str(SUBMISSION),
+        "--chdir",
+        str(SUBMISSION),
+        *_drop_privileges(uid),
+        *run,
     ]
 
 
@@ -205,10 +286,20 @@ def _works(level: str) -> bool:
         # The worker's entry point needs pipes; a probe only checks that Python
         # and NumPy start under the level's isolation.
         command = command[: command.index(str(interpreter())) + 1]
-        command += ["-I", "-S", "-c", "import sys; sys.path[1:1] = sys.argv[1:]; import numpy",
-                    *map(str, library_dirs())]
-        done = subprocess.run(command, env=clean_environment(), capture_output=True,
-                              timeout=30, cwd=probe)
+        command += [
+            "-I",
+            "-S",
+            "-c",
+            "import sys; sys.path[1:1] = sys.argv[1:]; import numpy",
+            *map(str, library_dirs()),
+        ]
+        done = subprocess.run(
+            command,
+            env=clean_environment(student_dir(level, probe)),
+            capture_output=True,
+            timeout=30,
+            cwd=probe,
+        )
         return done.returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
@@ -227,7 +318,9 @@ def strongest_level() -> str:
     wanted = os.environ.get("GDLAB_SANDBOX")
     if wanted:
         if wanted not in available_levels():
-            raise RuntimeError(f"sandbox level {wanted!r} is not available here; "
-                               f"available: {', '.join(available_levels())}")
+            raise RuntimeError(
+                f"sandbox level {wanted!r} is not available here; "
+                f"available: {', '.join(available_levels())}"
+            )
         return wanted
     return available_levels()[0]

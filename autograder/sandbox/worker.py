@@ -87,8 +87,10 @@ def _axes_summary(ax: object) -> dict:
     if not isinstance(ax, Axes):
         raise codec.CodecError(f"expected a matplotlib Axes, got a {type(ax).__name__}")
     return {
-        "lines": [(np.asarray(line.get_xdata(), dtype=float),
-                   np.asarray(line.get_ydata(), dtype=float)) for line in ax.get_lines()],
+        "lines": [
+            (np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float))
+            for line in ax.get_lines()
+        ],
         "yscale": str(ax.get_yscale()),
         "xlabel": str(ax.get_xlabel()),
         "ylabel": str(ax.get_ylabel()),
@@ -123,8 +125,9 @@ def _serve(module: object, request: dict) -> None:
 
 def _send_value(value: object, generators: list) -> None:
     try:
-        message = codec.dumps({"return": value,
-                               "rngs": [g.bit_generator.state for g in generators]})
+        message = codec.dumps(
+            {"return": value, "rngs": [g.bit_generator.state for g in generators]}
+        )
     except codec.CodecError as error:
         _reply({"not_plain": _text(error)})
         return

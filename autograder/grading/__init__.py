@@ -1,0 +1,1 @@
+"""Grading pipeline: intake of submissions, suite runs, reports, the batch."""

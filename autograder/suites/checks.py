@@ -1,0 +1,100 @@
+"""What the suites check, phrased for students.
+
+Each helper calls the student's function through the ``submission`` proxy,
+computes the expected outcome with the trusted reference in this process, and
+fails with a message that says what was called, what came back and what the
+contract asks for.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+import pytest
+
+import reference
+from autograder.cases import Case, cases_for, difference, plot_difference
+from autograder.figures import Figure, figures_for
+
+PUBLIC_SEED = 20_261_121
+EXAMPLES_PER_TASK = 2
+
+
+def short(value: Any, width: int = 120) -> str:
+    """A compact, bounded description of a value for a message."""
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=6, threshold=8, edgeitems=3):
+            text = f"array{value.shape} {np.array2string(value, separator=', ')}"
+    else:
+        text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def figure_params(exercise: str) -> dict:
+    """``pytest.mark.parametrize`` keywords over the contract's figures of ``exercise``."""
+    figures = figures_for(exercise)
+    return {"argvalues": figures, "ids": [figure.claim for figure in figures]}
+
+
+def example_params(exercise: str) -> dict:
+    """Parametrize keywords over the public example cases (a fixed seed)."""
+    picked, per_task = [], {}
+    for case in cases_for(exercise, PUBLIC_SEED):
+        if per_task.get(case.task, 0) < EXAMPLES_PER_TASK:
+            picked.append(case)
+            per_task[case.task] = per_task.get(case.task, 0) + 1
+    return _case_params(picked)
+
+
+def hidden_params(exercise: str, seed: int) -> dict:
+    """Parametrize keywords over the hidden cases drawn with ``seed``."""
+    return _case_params(cases_for(exercise, seed))
+
+
+def _case_params(cases: list[Case]) -> dict:
+    return {"argvalues": cases, "ids": [f"{case.task}: {case.label}" for case in cases]}
+
+
+def check_figure(submission: Any, figure: Figure) -> None:
+    """Fail unless the submission reproduces one figure of the contract."""
+    ok, actual = figure.check(submission)
+    if not ok:
+        pytest.fail(
+            f"{figure.claim}: you got {short(actual)}, the contract says "
+            f"{figure.expected.description}",
+            pytrace=False,
+        )
+
+
+def check_case(submission: Any, case: Case, exercise: str) -> None:
+    """Fail unless the submission does what the reference does on ``case``."""
+    kind, expected = case.call(reference.MODULES[exercise])
+    args, kwargs = case.arguments()
+    call = f"{case.task} ({case.label})"
+    if kind == "raises":
+        expected_type = getattr(builtins, expected, None)
+        if not (isinstance(expected_type, type) and issubclass(expected_type, Exception)):
+            expected_type = Exception
+        try:
+            actual = _invoke(submission, case, args, kwargs)
+        except expected_type:
+            return
+        pytest.fail(
+            f"{call}: the contract requires {expected} here, but your function "
+            f"returned {short(actual)}",
+            pytrace=False,
+        )
+    actual = _invoke(submission, case, args, kwargs)
+    problem = (plot_difference if case.plot else difference)(actual, expected)
+    if problem:
+        pytest.fail(
+            f"{call}: {problem}; expected {short(expected)}, got {short(actual)}", pytrace=False
+        )
+
+
+def _invoke(submission: Any, case: Case, args: list, kwargs: dict) -> Any:
+    if case.plot:
+        return submission.plot(case.task, *args, **kwargs)
+    return getattr(submission, case.task)(*args, **kwargs)

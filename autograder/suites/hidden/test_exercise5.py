@@ -1,0 +1,9 @@
+"""Hidden tests of exercise 5: random and invalid inputs, compared with the reference."""
+
+from autograder.suites.checks import check_case
+
+EXERCISE = "exercise5"
+
+
+def test_against_reference(submission, hidden_case):
+    check_case(submission, hidden_case, EXERCISE)

@@ -1,0 +1,307 @@
+"""The pytest plugin of the grading runs.
+
+It adds the options that point a run at a submission, provides the
+``submission`` fixture (a proxy to a sandboxed worker, one per exercise), and
+records every test as a result a student can read: task, points, status and
+message. Points are never written in the suites: each task's public and
+hidden shares come from the registry and are split equally among the task's
+tests of that suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograder.registry import Exercise, get_exercise
+from autograder.suites import checks
+from autograder.sandbox.client import (
+    CallTimeout,
+    MissingFunction,
+    NotStarted,
+    StudentFailure,
+    Submission,
+    Worker,
+)
+from autograder.sandbox.levels import Limits, strongest_level
+
+SUITES_DIR = Path(__file__).resolve().parent
+MESSAGE_LIMIT = 600
+
+
+class MissingModule(StudentFailure):
+    """The submission has no file for this exercise."""
+
+
+class Absent:
+    """Stands in for a submission without the exercise's file."""
+
+    def __init__(self, message: str) -> None:
+        self._message = message
+
+    def stop(self) -> None:
+        """Nothing runs, so nothing to stop."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise MissingModule(self._message)
+
+
+class BudgetedSubmission(Submission):
+    """A submission whose calls share one time budget for the whole exercise."""
+
+    def __init__(self, worker: Worker, call_timeout: float, budget: float) -> None:
+        super().__init__(worker, call_timeout)
+        self._deadline = time.monotonic() + budget
+        self._budget = budget
+
+    def stop(self) -> None:
+        """Stop the worker."""
+        self._worker.stop()
+
+    def _call(self, name: str, args: tuple, kwargs: dict, view: str | None = None) -> Any:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise CallTimeout(f"the exercise's time budget of {self._budget:g} s is used up")
+        self._timeout = min(self._timeout, left)
+        return super()._call(name, args, kwargs, view)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gdlab")
+    group.addoption("--gdlab-submission", help="folder laid out like exercises/")
+    group.addoption("--gdlab-results", help="write the results as JSON to this file")
+    group.addoption("--gdlab-sandbox", help="sandbox level (default: the strongest available)")
+    group.addoption("--gdlab-seed", type=int, default=0, help="seed of the hidden cases")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "task(name): the task a test belongs to")
+    if config.getoption("--gdlab-submission"):
+        config.pluginmanager.register(ResultRecorder(config), "gdlab-recorder")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize by argument name: ``figure``, ``example`` and ``hidden_case``.
+
+    The values come from the test module's ``EXERCISE``: the contract's figures,
+    the public example cases, and the hidden cases drawn with ``--gdlab-seed``.
+    """
+    exercise = getattr(metafunc.module, "EXERCISE", None)
+    if exercise is None:
+        return
+    if "figure" in metafunc.fixturenames:
+        metafunc.parametrize("figure", **checks.figure_params(exercise))
+    if "example" in metafunc.fixturenames:
+        metafunc.parametrize("example", **checks.example_params(exercise))
+    if "hidden_case" in metafunc.fixturenames:
+        seed = int(metafunc.config.getoption("--gdlab-seed"))
+        metafunc.parametrize("hidden_case", **checks.hidden_params(exercise, seed))
+
+
+@pytest.fixture(scope="session")
+def _workers(request: pytest.FixtureRequest):
+    """One live worker at a time, shared by an exercise's public and hidden tests."""
+    live: dict[str, Any] = {}
+    yield live
+    for held in live.values():
+        held.stop()
+
+
+@pytest.fixture
+def submission(request: pytest.FixtureRequest, _workers: dict):
+    """The student's module of the test file's ``EXERCISE``, behind a sandbox.
+
+    Tests run exercise by exercise, so the worker of the previous exercise is
+    stopped when the next one starts; the exercise's time budget covers all of
+    its tests, public and hidden.
+    """
+    exercise = get_exercise(request.module.EXERCISE)
+    if exercise.name not in _workers:
+        for held in _workers.values():
+            held.stop()
+        _workers.clear()
+        _workers[exercise.name] = _open(request.config, exercise)
+    return _workers[exercise.name]
+
+
+def _open(config: pytest.Config, exercise: Exercise) -> Any:
+    root = Path(config.getoption("--gdlab-submission"))
+    path = root / exercise.name / exercise.filename
+    if not path.is_file():
+        return Absent(f"there is no {exercise.name}/{exercise.filename} in the submission")
+    level = config.getoption("--gdlab-sandbox") or strongest_level()
+    limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
+    worker = Worker(path, level, limits)
+    return BudgetedSubmission(
+        worker, call_timeout=min(10.0, exercise.time_limit), budget=exercise.time_limit
+    )
+
+
+def task_of(item: pytest.Item) -> str:
+    """The task a test belongs to: a parameter's ``task``, or the ``task`` marker."""
+    for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+        if isinstance(getattr(value, "task", None), str):
+            return value.task
+    marker = item.get_closest_marker("task")
+    if marker is None:
+        raise pytest.UsageError(f"{item.nodeid} has no task: mark it @pytest.mark.task(name)")
+    return marker.args[0]
+
+
+def suite_of(item: pytest.Item) -> str:
+    """``"public"`` or ``"hidden"``, from the folder the test file is in."""
+    return Path(str(item.path)).parent.name
+
+
+class ResultRecorder:
+    """Collects one result per test and writes them when the run ends."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.records: list[dict] = []
+        self.level = config.getoption("--gdlab-sandbox") or strongest_level()
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            item.stash[_KEY] = (item.module.EXERCISE, task_of(item), suite_of(item))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            exercise, task, suite = item.stash[_KEY]
+            status, message, reason = describe(call, report)
+            self.records.append(
+                {
+                    "exercise": exercise,
+                    "task": task,
+                    "suite": suite,
+                    "name": item.name,
+                    "status": status,
+                    "message": message,
+                    "reason": reason,
+                }
+            )
+
+    def pytest_sessionfinish(self) -> None:
+        path = self.config.getoption("--gdlab-results")
+        if path:
+            results = score(self.records, self.level)
+            temporary = Path(f"{path}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(results, indent=1), encoding="utf-8")
+            os.replace(temporary, path)
+
+    def results(self) -> dict:
+        """The scored results so far (for in-process runs)."""
+        return score(self.records, self.level)
+
+
+_KEY = pytest.StashKey[tuple]()
+
+
+def describe(call: pytest.CallInfo, report: pytest.TestReport) -> tuple[str, str, str]:
+    """Status, student-facing message, and why nothing could run ("" if it could).
+
+    The reason is ``"not started"`` for a function still raising
+    ``NotImplementedError`` and ``"missing"`` for an absent file.
+    """
+    if report.passed:
+        return "passed", "", ""
+    if report.skipped:  # a grading run has no skips: an unrun test earns nothing
+        return "failed", "the test did not run", ""
+    error = call.excinfo.value if call.excinfo else None
+    if isinstance(error, StudentFailure):
+        status, message = error.status, str(error)
+    elif isinstance(error, pytest.fail.Exception):
+        status, message = "failed", str(error)
+    elif error is None or isinstance(error, AssertionError):
+        status, message = "failed", _first_lines(report.longreprtext)
+    else:  # a built-in exception raised by the student's function
+        status, message = "failed", f"your function raised {type(error).__name__}: {error}"
+    if len(message) > MESSAGE_LIMIT:
+        message = message[:MESSAGE_LIMIT] + "..."
+    reason = (
+        "not started"
+        if isinstance(error, NotStarted)
+        else ("missing" if isinstance(error, MissingModule) else "")
+    )
+    return status, message, reason
+
+
+def _first_lines(text: str, count: int = 6) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[-count:])
+
+
+def score(records: list[dict], level: str) -> dict:
+    """Turn test records into points, per exercise, from the registry's shares.
+
+    Parameters
+    ----------
+    records : list of dict
+        One per test, as recorded by :class:`ResultRecorder`.
+    level : str
+        The sandbox level used, reported with the results.
+
+    Returns
+    -------
+    dict
+        ``{"sandbox": level, "exercises": {name: {"score", "max_score", "status",
+        "tests": [...]}}}``.
+    """
+    counts: dict[tuple, int] = {}
+    for record in records:
+        key = (record["exercise"], record["task"], record["suite"])
+        counts[key] = counts.get(key, 0) + 1
+    exercises: dict[str, dict] = {}
+    for record in records:
+        exercise = get_exercise(record["exercise"])
+        task = exercise.task(record["task"])
+        share = task.public_points if record["suite"] == "public" else task.hidden_points
+        possible = share / counts[(record["exercise"], record["task"], record["suite"])]
+        entry = exercises.setdefault(exercise.name, {"tests": [], "_reasons": []})
+        entry["tests"].append(
+            {
+                "name": record["name"],
+                "task": record["task"],
+                "score": possible if record["status"] == "passed" else 0.0,
+                "max_score": possible,
+                "status": record["status"],
+                "message": record["message"],
+            }
+        )
+        entry["_reasons"].append(record["reason"])
+    for entry in exercises.values():
+        entry["score"] = round(sum(test["score"] for test in entry["tests"]), 6)
+        entry["max_score"] = round(sum(test["max_score"] for test in entry["tests"]), 6)
+        entry["status"] = exercise_status(entry["tests"], entry.pop("_reasons"))
+    return {"sandbox": level, "exercises": exercises}
+
+
+def exercise_status(tests: list[dict], reasons: list[str]) -> str:
+    """One word for an exercise.
+
+    ``passed`` (every test), ``partial`` (some), ``missing`` (no file),
+    ``not started`` (every function still a TODO), ``error`` or ``timeout``
+    (when every test ended so), otherwise ``failed``.
+    """
+    if tests and all(test["status"] == "passed" for test in tests):
+        return "passed"
+    if any(test["status"] == "passed" for test in tests):
+        return "partial"
+    for reason in ("missing", "not started"):
+        if reasons and all(found == reason for found in reasons):
+            return reason
+    statuses = {test["status"] for test in tests}
+    for status in ("error", "timeout"):
+        if statuses == {status}:
+            return status
+    return "failed"

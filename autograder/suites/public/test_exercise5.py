@@ -1,0 +1,13 @@
+"""Public tests of exercise 5: the contract's figures and worked examples."""
+
+from autograder.suites.checks import check_case, check_figure
+
+EXERCISE = "exercise5"
+
+
+def test_contract_figure(submission, figure):
+    check_figure(submission, figure)
+
+
+def test_example(submission, example):
+    check_case(submission, example, EXERCISE)
