@@ -70,6 +70,23 @@ class Case:
             return "raises", type(error).__name__
         return "value", axes_summary(result) if self.plot else result
 
+    def expected_plot(self) -> dict:
+        """The summary of the plot the contract asks for, without drawing it.
+
+        ``plot_learning_curve(history)`` draws one line of ``history`` against
+        ``0 ... len(history) - 1`` on a log scale, with labels and a title; the
+        graders compare with this rather than import matplotlib themselves.
+        """
+        (history,), _ = self.arguments()
+        history = np.asarray(history, dtype=np.float64)
+        return {
+            "lines": [(np.arange(len(history), dtype=np.float64), history)],
+            "yscale": "log",
+            "xlabel": "step",
+            "ylabel": "loss",
+            "title": "learning curve",
+        }
+
 
 def difference(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-12) -> str | None:
     """Describe how two results differ, or return ``None`` when they agree.

@@ -4,6 +4,10 @@ Commands
 --------
 ``gdlab list``
     The exercise registry as a table.
+``gdlab check [EXERCISE]``
+    A student runs the public tests on their own files.
+``gdlab grade SUBMISSIONS --out DIR``
+    An instructor grades a whole class.
 ``gdlab dev build``
     Regenerate the student stubs from the answer keys.
 ``gdlab dev check``
@@ -11,6 +15,11 @@ Commands
 """
 
 from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
 
 import click
 
@@ -52,13 +61,127 @@ def list_exercises() -> None:
     click.echo(f"\n{len(exercises)} exercises, {total} points in all.")
 
 
+@main.command("check")
+@click.argument("exercise", required=False)
+@click.option(
+    "--path",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exercises"),
+    show_default=True,
+    help="Your folder laid out like exercises/.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
+    """Run the public tests on your work: one EXERCISE, or progress over all.
+
+    Exits 0 when every public test passes and 1 otherwise.
+    """
+    from autograder.grading.check import check as run_check
+    from autograder.grading.check import render, render_progress
+
+    names = [item.name for item in load_registry()]
+    if exercise is not None and exercise not in names:
+        raise click.BadParameter(f"choose one of {', '.join(names)}", param_hint="EXERCISE")
+    if not folder.is_dir():
+        raise click.ClickException(
+            f"no folder {folder}: run this in your course folder or pass --path"
+        )
+    result = run_check(folder, [exercise] if exercise else names)
+    if as_json:
+        click.echo(json.dumps(result, indent=1))
+    elif exercise:
+        click.echo(render(result, color=sys.stdout.isatty()))
+    else:
+        click.echo(render_progress(result))
+    passed = all(entry["status"] == "passed" for entry in result["exercises"].values())
+    sys.exit(0 if passed else 1)
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("gradebook"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Submissions graded at once [default: all cores].",
+)
+@click.option("--force", is_flag=True, help="Regrade submissions that did not change.")
+@click.option(
+    "--secret",
+    envvar="GDLAB_SECRET",
+    default="",
+    show_envvar=True,
+    help="Course secret that seeds the hidden tests' inputs.",
+)
+@click.option(
+    "--sandbox",
+    type=click.Choice(["bubblewrap", "unshare", "process"]),
+    default=None,
+    help="Sandbox level [default: the strongest available].",
+)
+def grade(
+    submissions: Path, out: Path, jobs: int | None, force: bool, secret: str, sandbox: str | None
+) -> None:
+    """Grade every submission (folder or .zip) in SUBMISSIONS.
+
+    Writes OUT/grades.csv, OUT/results/<submission>.json,
+    OUT/feedback/<submission>.md and OUT/summary.md. Exits 0 when every
+    submission could be processed, 1 otherwise.
+    """
+    from autograder.grading.batch import grade_class
+    from autograder.grading.intake import discover
+    from autograder.sandbox.levels import strongest_level
+
+    try:
+        level = sandbox or strongest_level()
+        if sandbox:
+            os.environ["GDLAB_SANDBOX"] = sandbox
+            level = strongest_level()
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    count = len(discover(submissions))
+    click.echo(f"Grading {count} submission(s) in the {level!r} sandbox into {out}/")
+    with click.progressbar(
+        length=count, label="grading", show_pos=True, item_show_func=lambda name: name
+    ) as bar:
+        report = grade_class(
+            submissions,
+            out,
+            jobs=jobs,
+            force=force,
+            secret=secret,
+            sandbox=level,
+            progress=lambda outcome: bar.update(1, outcome.name),
+        )
+    skipped = sum(outcome.skipped for outcome in report.outcomes)
+    unreadable = [outcome for outcome in report.outcomes if not outcome.processed]
+    click.echo(f"Done: {count - skipped} graded, {skipped} unchanged since the last run.")
+    for outcome in sorted(unreadable, key=lambda item: item.name):
+        click.echo(f"  could not process {outcome.name}: {outcome.result.get('fatal')}")
+    click.echo(
+        f"Gradebook: {out / 'grades.csv'}; overview: {out / 'summary.md'}; "
+        f"feedback: {out / 'feedback'}/"
+    )
+    sys.exit(0 if report.all_processed else 1)
+
+
 @main.group()
 def dev() -> None:
     """Developer commands: build the stubs, check the course."""
 
 
-@dev.command()
-def build() -> None:
+@dev.command("build")
+def dev_build() -> None:
     """Regenerate every stub in exercises/ from its answer key in solutions/."""
     from autograder.dev.stubs import StubError, write_stub
 
@@ -71,8 +194,8 @@ def build() -> None:
     click.echo("Stubs rebuilt. Next: `gdlab dev check`.")
 
 
-@dev.command()
-def check() -> None:
+@dev.command("check")
+def dev_check() -> None:
     """Check registry, answer keys, stubs and reference against each other."""
     from autograder.dev.check import run_dev_check
 

@@ -166,7 +166,9 @@ class Worker:
             os.close(replies_write)
         self._to_worker, self._from_worker = requests_write, replies_read
         try:
-            hello = self._receive(time.monotonic() + self.start_timeout)
+            hello = self._receive(
+                time.monotonic() + self.start_timeout, self.start_timeout, self.start_timeout
+            )
         except CallTimeout:
             self.import_error = {
                 "type": "Timeout",
@@ -208,8 +210,23 @@ class Worker:
 
     # -- calls --------------------------------------------------------------
 
-    def request(self, payload: dict, timeout: float) -> dict:
+    def request(
+        self, payload: dict, timeout: float, idle_timeout: float = 5.0, max_callbacks: int = 10_000
+    ) -> dict:
         """Send one request and return the final reply, serving callbacks meanwhile.
+
+        Parameters
+        ----------
+        payload : dict
+            The request.
+        timeout : float
+            Seconds the whole call may take, callbacks included.
+        idle_timeout : float, optional
+            Seconds the worker may compute without a message: an infinite loop
+            that never calls back is stopped this soon.
+        max_callbacks : int, optional
+            Calls back into the grader allowed in one call: a loop that calls
+            ``grad`` forever is stopped by this.
 
         Raises
         ------
@@ -227,12 +244,22 @@ class Worker:
             return len(callbacks) - 1
 
         deadline = time.monotonic() + timeout
+        served = 0
         try:
             codec.send(self._to_worker, codec.dumps(payload, register))
             while True:
-                reply = self._receive(deadline)
+                reply = self._receive(
+                    min(deadline, time.monotonic() + idle_timeout), timeout, idle_timeout
+                )
                 if not isinstance(reply, dict) or "callback" not in reply:
                     return reply
+                served += 1
+                if served > max_callbacks:
+                    self.stop()
+                    raise CallTimeout(
+                        f"it called back into the grader (e.g. grad) more than "
+                        f"{max_callbacks} times: does its loop ever stop?"
+                    )
                 self._answer_callback(reply, callbacks)
         except BrokenPipeError:
             self._crashed()
@@ -258,12 +285,16 @@ class Worker:
             message = codec.dumps({"error": str(error)})
         codec.send(self._to_worker, message)
 
-    def _receive(self, deadline: float) -> Any:
+    def _receive(self, deadline: float, timeout: float = 0.0, idle_timeout: float = 0.0) -> Any:
         try:
             return codec.loads(codec.receive(self._from_worker, MAX_REPLY, deadline))
         except codec.ChannelTimeout:
             self.stop()
-            raise CallTimeout("the call did not finish within its time limit") from None
+            raise CallTimeout(
+                f"it did not return within {timeout:g} s, or computed for "
+                f"{idle_timeout:g} s without progress: is there an infinite "
+                f"loop?"
+            ) from None
         except codec.ChannelClosed:
             self._crashed()
         except codec.CodecError as error:
@@ -357,9 +388,13 @@ class Submission:
             raise AttributeError(name)
         return lambda *args, **kwargs: self._call(name, args, kwargs)
 
+    def _request(self, payload: dict) -> Any:
+        """Send one request to the worker (the hook for time budgets)."""
+        return self._worker.request(payload, self._timeout)
+
     def _call(self, name: str, args: tuple, kwargs: dict, view: str | None = None) -> Any:
         payload = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "view": view}
-        reply = self._worker.request(payload, self._timeout)
+        reply = self._request(payload)
         generators = [v for v in [*args, *kwargs.values()] if isinstance(v, np.random.Generator)]
         return self._unwrap(reply, name, generators)
 

@@ -283,14 +283,14 @@ def _works(level: str) -> bool:
         if uid is not None:
             os.chown(probe, uid, uid)
         command = worker_command(level, probe, "probe.py", "probe", (0, 1), uid)
-        # The worker's entry point needs pipes; a probe only checks that Python
-        # and NumPy start under the level's isolation.
+        # Start the bare interpreter under the level's isolation and check that
+        # it sees its standard library and the library folders it will need.
         command = command[: command.index(str(interpreter())) + 1]
         command += [
             "-I",
             "-S",
             "-c",
-            "import sys; sys.path[1:1] = sys.argv[1:]; import numpy",
+            "import os, sys; [os.listdir(p) for p in sys.argv[1:]]",
             *map(str, library_dirs()),
         ]
         done = subprocess.run(
@@ -308,19 +308,27 @@ def _works(level: str) -> bool:
 
 
 @functools.cache
+def works(level: str) -> bool:
+    """Whether ``level`` works on this machine (probed once per process)."""
+    return level == "process" or _works(level)
+
+
 def available_levels() -> tuple[str, ...]:
     """The levels that work on this machine, strongest first (``process`` always)."""
-    return tuple(level for level in LEVELS if level == "process" or _works(level))
+    return tuple(level for level in LEVELS if works(level))
 
 
 def strongest_level() -> str:
-    """The strongest level that works here, or the one named by ``GDLAB_SANDBOX``."""
+    """The strongest level that works here, or the one named by ``GDLAB_SANDBOX``.
+
+    Levels are probed strongest first and probing stops at the first that works.
+    """
     wanted = os.environ.get("GDLAB_SANDBOX")
     if wanted:
-        if wanted not in available_levels():
+        if wanted not in LEVELS or not works(wanted):
             raise RuntimeError(
                 f"sandbox level {wanted!r} is not available here; "
                 f"available: {', '.join(available_levels())}"
             )
         return wanted
-    return available_levels()[0]
+    return next(level for level in LEVELS if works(level))

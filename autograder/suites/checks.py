@@ -70,7 +70,10 @@ def check_figure(submission: Any, figure: Figure) -> None:
 
 def check_case(submission: Any, case: Case, exercise: str) -> None:
     """Fail unless the submission does what the reference does on ``case``."""
-    kind, expected = case.call(reference.MODULES[exercise])
+    if case.plot:
+        kind, expected = "value", case.expected_plot()
+    else:
+        kind, expected = case.call(reference.MODULES[exercise])
     args, kwargs = case.arguments()
     call = f"{case.task} ({case.label})"
     if kind == "raises":

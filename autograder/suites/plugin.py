@@ -19,16 +19,15 @@ from typing import Any
 import pytest
 
 from autograder.registry import Exercise, get_exercise
-from autograder.suites import checks
 from autograder.sandbox.client import (
     CallTimeout,
-    MissingFunction,
     NotStarted,
     StudentFailure,
     Submission,
     Worker,
 )
 from autograder.sandbox.levels import Limits, strongest_level
+from autograder.suites import checks
 
 SUITES_DIR = Path(__file__).resolve().parent
 MESSAGE_LIMIT = 600
@@ -54,23 +53,52 @@ class Absent:
 
 
 class BudgetedSubmission(Submission):
-    """A submission whose calls share one time budget for the whole exercise."""
+    """A submission whose calls share one time budget for the whole exercise.
 
-    def __init__(self, worker: Worker, call_timeout: float, budget: float) -> None:
-        super().__init__(worker, call_timeout)
-        self._deadline = time.monotonic() + budget
+    Only time spent inside the student's calls counts, so a slow or busy
+    grader never eats into a student's time. A function that timed out twice
+    is not called again: its remaining tests fail at once, so one infinite
+    loop cannot use up the time of the others.
+
+    Parameters
+    ----------
+    worker : Worker
+        The worker holding the module.
+    budget : float
+        Seconds of calls allowed for the exercise (the registry's time limit).
+    """
+
+    STRIKES = 2
+
+    def __init__(self, worker: Worker, budget: float) -> None:
+        super().__init__(worker, call_timeout=budget / 2)
         self._budget = budget
+        self._spent = 0.0
+        self._timeouts: dict[str, int] = {}
 
     def stop(self) -> None:
         """Stop the worker."""
         self._worker.stop()
 
-    def _call(self, name: str, args: tuple, kwargs: dict, view: str | None = None) -> Any:
-        left = self._deadline - time.monotonic()
+    def _request(self, payload: dict) -> Any:
+        name = payload.get("name", "")
+        if self._timeouts.get(name, 0) >= self.STRIKES:
+            raise CallTimeout(f"{name} was not called: it timed out on earlier tests")
+        left = self._budget - self._spent
         if left <= 0:
             raise CallTimeout(f"the exercise's time budget of {self._budget:g} s is used up")
-        self._timeout = min(self._timeout, left)
-        return super()._call(name, args, kwargs, view)
+        started = time.monotonic()
+        try:
+            return self._worker.request(
+                payload,
+                timeout=min(self._budget / 2, left),
+                idle_timeout=min(5.0, self._budget / 4),
+            )
+        except CallTimeout as timeout:
+            self._timeouts[name] = self._timeouts.get(name, 0) + 1
+            raise CallTimeout(f"{name}: {timeout}") from None
+        finally:
+            self._spent += time.monotonic() - started
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
