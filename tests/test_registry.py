@@ -50,7 +50,7 @@ def test_a_valid_registry_parses():
         (('module = "thing"', 'module = "not a name"'), "identifier"),
         (('name = "exercise9"', 'name = "nine"'), "'exercise' followed by a number"),
         (("time_limit = 5", "time_limit = -1"), "time_limit"),
-    (("public_points = 1", "public_points = 3"), "public_points"),
+        (("public_points = 1", "public_points = 3"), "public_points"),
         (('todo = "do it."', 'todo = "  "'), "TODO text is empty"),
         (('hint = "really."\n', ""), "exactly the keys"),
         (("[[exercise.task]]", "[[exercise.tsk]]"), "exactly the keys"),

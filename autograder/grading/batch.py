@@ -82,7 +82,9 @@ def _run_suites(prepared: Prepared, seed: int, sandbox: str) -> tuple[dict | Non
             sys.executable,
             "-m",
             "pytest",
-            *pytest_arguments(prepared.folder, exercises, SUITES, results, seed, sandbox),
+            *pytest_arguments(
+                prepared.folder, exercises, SUITES, results, seed, sandbox, prepared.problems
+            ),
         ]
         environment = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

@@ -35,7 +35,9 @@ def check(folder: Path, exercises: list[str]) -> dict:
         prepared = prepare(folder, Path(work) / "submission")
         runnable = [name for name in exercises if name not in prepared.problems]
         suite_results = (
-            run_in_process(prepared.folder, runnable, ("public",)) if runnable else None
+            run_in_process(prepared.folder, runnable, ("public",), problems=prepared.problems)
+            if runnable
+            else None
         )
     result = reports.submission_result(
         folder.name,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import stat
 import tokenize
 import zipfile
@@ -102,7 +103,7 @@ def _read_folder(folder: Path, notes: list[str]) -> dict[PurePosixPath, bytes]:
 def _read_zip(archive: Path, notes: list[str]) -> dict[PurePosixPath, bytes]:
     try:
         bundle = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as error:
+    except Exception as error:  # BadZipFile, bad names, unsupported versions, ...
         raise IntakeError(f"{archive.name} is not a valid zip file ({error})") from None
     files: dict[PurePosixPath, bytes] = {}
     total = 0
@@ -110,10 +111,11 @@ def _read_zip(archive: Path, notes: list[str]) -> dict[PurePosixPath, bytes]:
         for member in bundle.infolist():
             name = member.filename.replace("\\", "/")
             relative = PurePosixPath(name)
-            if member.is_dir() or _ignored(relative.parts):
-                continue
+            # Before the hidden-file rule: ".." also starts with a dot.
             if relative.is_absolute() or ".." in relative.parts or not relative.parts:
                 notes.append(f"ignored {member.filename!r}: the path leaves the submission")
+                continue
+            if member.is_dir() or _ignored(relative.parts):
                 continue
             if stat.S_ISLNK(member.external_attr >> 16):
                 notes.append(f"ignored {name}: symbolic links are not followed")
@@ -128,7 +130,7 @@ def _read_zip(archive: Path, notes: list[str]) -> dict[PurePosixPath, bytes]:
             try:
                 with bundle.open(member) as handle:
                     data = handle.read(MAX_FILE_BYTES + 1)  # never trust the declared size
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+            except Exception as error:  # corrupt data (zlib, EOF), encryption, methods, ...
                 notes.append(f"ignored {name}: it cannot be extracted ({error})")
                 continue
             if len(data) > MAX_FILE_BYTES:
@@ -156,33 +158,46 @@ def notebook_source(data: bytes) -> str:
     """The module a notebook stands for: its code cells in order.
 
     Lines starting with ``%`` or ``!`` (IPython magics and shell commands) are
-    dropped.
+    dropped, indented ones too, since IPython runs magics inside blocks; the
+    price is that a continuation line starting with ``%`` (``    % 3``) is
+    dropped as well, so such code must keep the operator on the line above.
+    Lines end only at ``\\n``, ``\\r\\n`` or ``\\r``, as in Python.
 
     Raises
     ------
     ValueError
-        When the bytes are not a JSON notebook with a list of cells.
+        When the bytes are not a JSON notebook with a list of cells whose
+        sources are text.
     """
     try:
         notebook = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"the notebook is not valid JSON ({error})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(f"the notebook is not valid JSON ({type(error).__name__})") from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         raise ValueError("the notebook has no list of cells")
     chunks = []
-    for cell in cells:
+    for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        lines = [line for line in text.splitlines() if not line.lstrip().startswith(("%", "!"))]
-        chunks.append("\n".join(lines))
+        parts = source if isinstance(source, list) else [source]
+        if not all(isinstance(part, str) for part in parts):
+            raise ValueError(f"cell {number} of the notebook has a malformed source")
+        lines = re.split(r"\r\n|\r|\n", "".join(parts))
+        if lines[-1] == "":  # a cell's final line end
+            lines.pop()
+        chunks.append(
+            "\n".join(line for line in lines if not line.lstrip().startswith(("%", "!")))
+        )
     return "\n\n".join(chunks) + "\n"
 
 
 def python_source(data: bytes) -> str:
     """Decode a ``.py`` file as Python would (UTF-8 unless a coding line says otherwise).
+
+    The text is written back as UTF-8, so a coding line naming another
+    encoding is rewritten to say UTF-8: the module keeps its meaning.
 
     Raises
     ------
@@ -191,11 +206,20 @@ def python_source(data: bytes) -> str:
     """
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         raise ValueError(
             f"the file is not valid UTF-8 ({error}); save it with UTF-8 encoding"
         ) from None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        head = text.split("\n", 2)
+        for index in range(min(2, len(head))):
+            head[index] = CODING_LINE.sub(r"\1utf-8", head[index], count=1)
+        text = "\n".join(head)
+    return text
+
+
+CODING_LINE = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)[-\w.]+")
 
 
 def _module_text(

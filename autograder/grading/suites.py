@@ -29,8 +29,13 @@ def pytest_arguments(
     results: Path,
     seed: int = 0,
     sandbox: str | None = None,
+    problems: dict[str, str] | None = None,
 ) -> list[str]:
-    """The pytest command line of one grading run (without the program name)."""
+    """The pytest command line of one grading run (without the program name).
+
+    ``problems`` maps an exercise whose file intake could not read to the
+    reason, which its tests then report.
+    """
     # Exercise by exercise, so that public and hidden tests share one worker.
     files = [str(SUITES_DIR / suite / f"test_{name}.py") for name in exercises for suite in suites]
     arguments = [
@@ -57,6 +62,8 @@ def pytest_arguments(
     ]
     if sandbox:
         arguments += ["--gdlab-sandbox", sandbox]
+    if problems:
+        arguments += ["--gdlab-problems", json.dumps(problems)]
     return arguments
 
 
@@ -66,6 +73,7 @@ def run_in_process(
     suites: tuple[str, ...],
     seed: int = 0,
     sandbox: str | None = None,
+    problems: dict[str, str] | None = None,
 ) -> dict:
     """Run the suites in this process (the student code still runs in workers).
 
@@ -78,7 +86,9 @@ def run_in_process(
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     with tempfile.TemporaryDirectory(prefix="gdlab-results-") as folder:
         results = Path(folder) / "results.json"
-        arguments = pytest_arguments(submission, exercises, suites, results, seed, sandbox)
+        arguments = pytest_arguments(
+            submission, exercises, suites, results, seed, sandbox, problems
+        )
         with contextlib.redirect_stdout(io.StringIO()):
             code = pytest.main(arguments)
         if not results.is_file():

@@ -233,10 +233,12 @@ class Worker:
         WorkerCrashed, CallTimeout
             The worker is stopped first; the next request restarts it.
         """
+        if self.import_error:  # final: importing again would fail again, and cost time
+            raise ImportFailed(_describe_import_error(self.import_error))
         if not self.alive:
             self.start()
-        if self.import_error:
-            raise ImportFailed(_describe_import_error(self.import_error))
+            if self.import_error:
+                raise ImportFailed(_describe_import_error(self.import_error))
         callbacks: list = []
 
         def register(function: Any) -> int:
@@ -327,19 +329,45 @@ def _describe_import_error(error: dict) -> str:
     return f"the module could not be imported: {error.get('type')}{where}: {error.get('message')}"
 
 
-def _kill_uid(uid: int | None) -> None:
-    """Kill every process left running as the private ``uid`` (forked children)."""
+def _kill_uid(uid: int | None, patience: float = 5.0) -> None:
+    """Kill every process left running as the private ``uid``, and wait until none is.
+
+    Forked children may have left the worker's process group, and processes
+    inside a PID namespace die only after its first process; signalling every
+    process of the uid catches them all.
+    """
     if uid is None:
         return
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child only kills and exits
+    deadline = time.monotonic() + patience
+    while _processes_of(uid) and time.monotonic() < deadline:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child only kills and exits
+            try:
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        time.sleep(0.01)
+
+
+def _processes_of(uid: int) -> list[int]:
+    """Live (not zombie) processes owned by ``uid``."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
         try:
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
+            if entry.stat().st_uid != uid:
+                continue
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                state = handle.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != b"Z":
+            found.append(int(entry.name))
+    return found
 
 
 class Submission:
@@ -418,7 +446,9 @@ class Submission:
             if kind == "NotImplementedError":
                 raise NotStarted(f"{name} still raises NotImplementedError: not started yet")
             if error.get("builtin") and kind in _SHARED_EXCEPTIONS:
-                raise _SHARED_EXCEPTIONS[kind](message)
+                shared = _SHARED_EXCEPTIONS[kind](message)
+                shared.from_student = True  # tells the grader's own errors apart
+                raise shared
             if kind == "SystemExit":
                 raise StudentException(f"{name} called sys.exit(){where}")
             raise StudentException(f"{name} raised {kind}{where}: {message}")

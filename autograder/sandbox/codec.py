@@ -15,11 +15,13 @@ complex                    ``{"$complex": [real, imag]}``
 NumPy numeric scalar       ``{"$scalar": [dtype, value]}``
 NumPy numeric array        ``{"$array": [dtype, shape, base64 bytes]}``
 grader-side callable       ``{"$callback": id}`` (arguments only)
-``np.random.Generator``    ``{"$rng": [bit generator name, state]}``
+``np.random.Generator``    ``{"$rng": [bit generator name, state]}`` (PCG64 only,
+                           what ``np.random.default_rng`` makes)
 =========================  ===============================================
 
 Decoding builds fresh built-in objects and fresh NumPy arrays; dtypes are
-limited to booleans, integers, floats and complex numbers. This module uses only
+limited to booleans, integers, floats and complex numbers of at most 64-bit
+precision (no long double). This module uses only
 the standard library and NumPy because the worker loads it too.
 """
 
@@ -27,16 +29,19 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import select
 import struct
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 MAX_DEPTH = 32
+MAX_DIMENSIONS = 32
 NUMERIC_KINDS = "biufc"
 
 
@@ -45,14 +50,18 @@ class CodecError(ValueError):
 
 
 def _dtype(text: Any) -> np.dtype:
-    if not isinstance(text, str):
-        raise CodecError("a dtype must be a string")
+    if not isinstance(text, str) or len(text) > 8:
+        raise CodecError("a dtype must be a short string")
     try:
-        dtype = np.dtype(text)
-    except TypeError as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            dtype = np.dtype(text)
+    except Exception as error:  # TypeError, SyntaxError, DeprecationWarning, ...
         raise CodecError(f"unknown dtype {text!r}") from error
-    if dtype.kind not in NUMERIC_KINDS or dtype.hasobject:
-        raise CodecError(f"dtype {text!r} is not numeric")
+    if dtype.kind in "fc" and dtype.itemsize > {"f": 8, "c": 16}[dtype.kind]:
+        raise CodecError("extended precision (long double) is not supported")
+    if dtype.kind not in NUMERIC_KINDS or dtype.hasobject or dtype.itemsize > 16:
+        raise CodecError(f"dtype {text!r} is not a plain numeric type")
     return dtype
 
 
@@ -112,6 +121,8 @@ def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: in
         return {"$dict": {str.__str__(k): to_wire(v, callbacks, depth + 1) for k, v in items}}
     if isinstance(value, np.random.Generator):
         bit_generator = value.bit_generator
+        if type(bit_generator).__name__ not in BIT_GENERATORS:
+            raise CodecError("only PCG64 generators (np.random.default_rng) can be sent")
         return {"$rng": [type(bit_generator).__name__, bit_generator.state]}
     if callable(value) and callbacks is not None:
         return {"$callback": callbacks(value)}
@@ -161,13 +172,21 @@ def from_wire(wire: Any, callback: Callable[[int], Any] | None = None, depth: in
     if tag == "$dict" and type(body) is dict:
         return {str(key): from_wire(item, callback, depth + 1) for key, item in body.items()}
     if tag == "$complex" and _numbers(body, 2):
-        return complex(body[0], body[1])
+        try:
+            return complex(body[0], body[1])
+        except OverflowError as error:
+            raise CodecError("complex number out of range") from error
     if tag == "$scalar" and type(body) is list and len(body) == 2:
         dtype = _dtype(body[0])
         value = complex(*body[1]) if dtype.kind == "c" and _numbers(body[1], 2) else body[1]
         if type(value) not in (bool, int, float, complex):
             raise CodecError("malformed scalar")
-        return dtype.type(value)
+        try:
+            with np.errstate(all="raise"), warnings.catch_warnings():
+                warnings.simplefilter("error")
+                return dtype.type(value)
+        except Exception as error:  # out of range for the dtype, nan as an integer, ...
+            raise CodecError(f"{body[1]!r} does not fit {dtype}") from error
     if tag == "$array" and type(body) is list and len(body) == 3:
         return _array(*body)
     if tag == "$rng" and type(body) is list and len(body) == 2:
@@ -187,7 +206,11 @@ def _numbers(body: Any, count: int) -> bool:
 
 def _array(dtype_text: Any, shape: Any, data: Any) -> np.ndarray:
     dtype = _dtype(dtype_text)
-    if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
+    if (
+        type(shape) is not list
+        or len(shape) > MAX_DIMENSIONS
+        or not all(type(n) is int and 0 <= n for n in shape)
+    ):
         raise CodecError("malformed array shape")
     if type(data) is not str:
         raise CodecError("malformed array data")
@@ -195,36 +218,46 @@ def _array(dtype_text: Any, shape: Any, data: Any) -> np.ndarray:
         raw = base64.b64decode(data.encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError) as error:
         raise CodecError("array data is not base64") from error
-    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+    # Python integers: a product in int64 could wrap around and pass the check.
+    if len(raw) != math.prod(shape) * dtype.itemsize:
         raise CodecError("array data does not fit its shape")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
+BIT_GENERATORS = {"PCG64": np.random.PCG64, "PCG64DXSM": np.random.PCG64DXSM}
+
+
 def _generator(name: Any, state: Any) -> np.random.Generator:
-    bit_generators = {
-        "PCG64": np.random.PCG64,
-        "PCG64DXSM": np.random.PCG64DXSM,
-        "Philox": np.random.Philox,
-        "SFC64": np.random.SFC64,
-        "MT19937": np.random.MT19937,
-    }
-    if name not in bit_generators or type(state) is not dict:
+    if name not in BIT_GENERATORS or type(state) is not dict:
         raise CodecError(f"unsupported random generator {name!r}")
-    bit_generator = bit_generators[name]()
+    bit_generator = BIT_GENERATORS[name]()
     try:
         bit_generator.state = state
-    except (TypeError, ValueError, KeyError) as error:
+    except Exception as error:  # any malformed state, whatever NumPy raises for it
         raise CodecError("malformed generator state") from error
     return np.random.Generator(bit_generator)
 
 
 def dumps(value: Any, callbacks: Callable[[Any], Any] | None = None) -> bytes:
-    """Encode ``value`` as one JSON message (UTF-8 bytes)."""
-    return json.dumps(to_wire(value, callbacks), allow_nan=True, separators=(",", ":")).encode()
+    """Encode ``value`` as one JSON message (UTF-8 bytes).
+
+    Raises
+    ------
+    CodecError
+        When the value is not plain data.
+    """
+    wire = to_wire(value, callbacks)
+    try:
+        return json.dumps(wire, allow_nan=True, separators=(",", ":")).encode()
+    except (TypeError, ValueError) as error:
+        raise CodecError(f"the value cannot be encoded ({error})") from error
 
 
 def loads(message: bytes, callback: Callable[[int], Any] | None = None) -> Any:
     """Decode one JSON message built by :func:`dumps`.
+
+    This is the grader's boundary with untrusted bytes: whatever they hold,
+    the result is plain data or a :class:`CodecError`.
 
     Raises
     ------
@@ -235,7 +268,12 @@ def loads(message: bytes, callback: Callable[[int], Any] | None = None) -> Any:
         wire = json.loads(message.decode("utf-8"))
     except (ValueError, RecursionError) as error:  # bad UTF-8, bad JSON, huge integers
         raise CodecError("the message is not valid JSON") from error
-    return from_wire(wire, callback)
+    try:
+        return from_wire(wire, callback)
+    except CodecError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as error:
+        raise CodecError(f"malformed message ({type(error).__name__})") from error
 
 
 # Framing: each message is a 4-byte big-endian length, then that many bytes.

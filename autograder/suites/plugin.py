@@ -107,6 +107,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--gdlab-results", help="write the results as JSON to this file")
     group.addoption("--gdlab-sandbox", help="sandbox level (default: the strongest available)")
     group.addoption("--gdlab-seed", type=int, default=0, help="seed of the hidden cases")
+    group.addoption("--gdlab-problems", help="JSON: exercise -> why its file could not be read")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -163,13 +164,15 @@ def _open(config: pytest.Config, exercise: Exercise) -> Any:
     root = Path(config.getoption("--gdlab-submission"))
     path = root / exercise.name / exercise.filename
     if not path.is_file():
-        return Absent(f"there is no {exercise.name}/{exercise.filename} in the submission")
+        problems = json.loads(config.getoption("--gdlab-problems") or "{}")
+        return Absent(
+            problems.get(exercise.name)
+            or f"there is no {exercise.name}/{exercise.filename} in the submission"
+        )
     level = config.getoption("--gdlab-sandbox") or strongest_level()
     limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
     worker = Worker(path, level, limits)
-    return BudgetedSubmission(
-        worker, call_timeout=min(10.0, exercise.time_limit), budget=exercise.time_limit
-    )
+    return BudgetedSubmission(worker, budget=exercise.time_limit)
 
 
 def task_of(item: pytest.Item) -> str:
@@ -252,8 +255,10 @@ def describe(call: pytest.CallInfo, report: pytest.TestReport) -> tuple[str, str
         status, message = "failed", str(error)
     elif error is None or isinstance(error, AssertionError):
         status, message = "failed", _first_lines(report.longreprtext)
-    else:  # a built-in exception raised by the student's function
+    elif getattr(error, "from_student", False):  # re-raised by the client, see Submission
         status, message = "failed", f"your function raised {type(error).__name__}: {error}"
+    else:  # the grader's own fault: never blame the student for it
+        status, message = "error", f"internal grader error ({type(error).__name__}: {error})"
     if len(message) > MESSAGE_LIMIT:
         message = message[:MESSAGE_LIMIT] + "..."
     reason = (

@@ -1,0 +1,239 @@
+"""End to end: the answer keys, the stubs, the sample class, resuming, and `gdlab check`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.grading.suites import SUITES, run_in_process
+from autograder.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
+from autograder.registry import load_registry
+
+GDLAB = str(Path(sys.executable).with_name("gdlab"))  # the installed console script
+SAMPLE_CLASS = PROJECT_ROOT / "examples" / "sample-class"
+NAMES = [exercise.name for exercise in load_registry()]
+
+
+def gdlab(*arguments: str, cwd: Path | None = None, timeout: float = 600):
+    return subprocess.run(
+        [GDLAB, *arguments], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
+
+
+def test_answer_keys_score_full_marks_on_every_suite():
+    results = run_in_process(SOLUTIONS_DIR, NAMES, SUITES)
+    for exercise in load_registry():
+        entry = results["exercises"][exercise.name]
+        failed = [test for test in entry["tests"] if test["status"] != "passed"]
+        assert not failed, failed[:3]
+        assert entry["score"] == pytest.approx(exercise.max_points)
+
+
+def test_stubs_score_zero_and_are_not_started():
+    results = run_in_process(EXERCISES_DIR, NAMES, SUITES)
+    for name in NAMES:
+        entry = results["exercises"][name]
+        assert entry["score"] == 0.0
+        assert entry["status"] == "not started"
+
+
+# -- the sample class, graded once for the tests below ---------------------------
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path_factory.mktemp("gradebook")
+    done = gdlab("grade", str(SAMPLE_CLASS), "--out", str(out))
+    return done, out
+
+
+def result_of(out: Path, name: str) -> dict:
+    return json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_grade_writes_the_output_contract(graded):
+    done, out = graded
+    entries = sorted(path.name.removesuffix(".zip") for path in SAMPLE_CLASS.iterdir())
+    with open(out / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["submission", *NAMES, "total", "max_total"]
+    assert sorted(row["submission"] for row in rows) == entries
+    for name in entries:
+        result = result_of(out, name)
+        assert {"submission", "total", "max_total", "sandbox", "exercises"} <= set(result)
+        assert set(result["exercises"]) == set(NAMES)
+        for entry in result["exercises"].values():
+            assert {"score", "max_score", "status", "tests"} <= set(entry)
+            for test in entry["tests"]:
+                assert set(test) == {"name", "task", "score", "max_score", "status", "message"}
+                assert test["status"] in ("passed", "failed", "error", "timeout")
+        assert (
+            (out / "feedback" / f"{name}.md")
+            .read_text(encoding="utf-8")
+            .startswith(f"# Feedback for {name}")
+        )
+    assert "Class overview" in (out / "summary.md").read_text(encoding="utf-8")
+    # two entries are unreadable on purpose: the batch goes on, the exit code says so
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "could not process ivan-corrupt" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_each_sample_student_gets_what_their_work_earns(graded):
+    _, out = graded
+    totals = {
+        name: result_of(out, name)["total"]
+        for name in (
+            "ada-excellent",
+            "ben-notebooks",
+            "cleo-not-started",
+            "hana-hostile",
+            "jo-empty",
+        )
+    }
+    assert totals == {
+        "ada-excellent": 60,
+        "ben-notebooks": 60,
+        "cleo-not-started": 0,
+        "hana-hostile": 0,
+        "jo-empty": 0,
+    }
+    dan = result_of(out, "dan-partial")["exercises"]
+    assert [dan[f"exercise{i}"]["score"] for i in (1, 2, 3)] == [10, 10, 10]
+    for exercise, task in (
+        ("exercise4", "classify"),
+        ("exercise5", "momentum_descent"),
+        ("exercise6", "minibatch_gd"),
+    ):
+        lost = [t for t in dan[exercise]["tests"] if t["task"] == task and t["status"] != "passed"]
+        assert lost, f"dan's {task} mistake went unnoticed"
+    assert result_of(out, "cleo-not-started")["exercises"]["exercise1"]["status"] == "not started"
+
+
+def test_broken_submissions_get_clear_messages(graded):
+    _, out = graded
+    eve = result_of(out, "eve-syntax-error")["exercises"]
+    assert eve["exercise1"]["score"] == 10
+    assert "SyntaxError" in eve["exercise2"]["tests"][0]["message"]
+    gus = result_of(out, "gus-crash")["exercises"]
+    assert "exit" in gus["exercise1"]["tests"][0]["message"]
+    assert gus["exercise2"]["score"] == 10
+    finn = result_of(out, "finn-infinite-loop")["exercises"]["exercise4"]
+    by_task = {}
+    for test in finn["tests"]:
+        by_task.setdefault(test["task"], set()).add(test["status"])
+    assert "timeout" in by_task["run_gd"]
+    assert by_task["classify"] == by_task["critical_lr"] == {"passed"}
+    assert "not a valid zip" in result_of(out, "ivan-corrupt")["fatal"]
+    assert "empty" in result_of(out, "jo-empty")["fatal"]
+    kai = result_of(out, "kai-missing")["exercises"]
+    assert kai["exercise3"]["status"] == "missing" and kai["exercise1"]["score"] == 10
+    lea = result_of(out, "lea-latin1")["exercises"]["exercise1"]
+    assert "UTF-8" in lea["message"] and "UTF-8" in lea["tests"][0]["message"]
+    maximum = result_of(out, "max-escape")
+    assert maximum["exercises"]["exercise1"]["score"] == 10
+    assert any("leaves the submission" in note for note in maximum["notes"])
+    assert result_of(out, "nia-zipped")["total"] == 30
+
+
+def test_a_rerun_skips_unchanged_submissions_and_force_regrades(tmp_path):
+    submissions = tmp_path / "class"
+    for name in ("kai-missing", "eve-syntax-error"):
+        shutil.copytree(SAMPLE_CLASS / name, submissions / name)
+    out = tmp_path / "out"
+    first = gdlab("grade", str(submissions), "--out", str(out))
+    assert "2 graded" in first.stdout, first.stdout + first.stderr
+    stamp = (out / "results" / "kai-missing.json").stat().st_mtime_ns
+    again = gdlab("grade", str(submissions), "--out", str(out))
+    assert "0 graded, 2 unchanged" in again.stdout
+    mse = submissions / "eve-syntax-error" / "exercise1" / "mse.py"
+    mse.write_text(mse.read_text() + "\n# a late edit\n")
+    edited = gdlab("grade", str(submissions), "--out", str(out))
+    assert "1 graded, 1 unchanged" in edited.stdout
+    assert (out / "results" / "kai-missing.json").stat().st_mtime_ns == stamp
+    forced = gdlab("grade", str(submissions), "--out", str(out), "--force")
+    assert "2 graded, 0 unchanged" in forced.stdout
+
+
+def test_killing_the_grader_loses_no_finished_result(tmp_path):
+    submissions = tmp_path / "class"
+    for index in range(4):
+        shutil.copytree(SAMPLE_CLASS / "kai-missing", submissions / f"student{index}")
+    out = tmp_path / "out"
+    grader = subprocess.Popen(
+        [GDLAB, "grade", str(submissions), "--out", str(out), "-j", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not list((out / "results").glob("*.json")):
+        time.sleep(0.2)
+    os.killpg(grader.pid, signal.SIGKILL)
+    grader.wait()
+    finished = {path.name: path.stat().st_mtime_ns for path in (out / "results").glob("*.json")}
+    assert finished, "nothing finished before the kill"
+    for path in (out / "results").glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))  # complete, never half written
+    assert not list((out / "results").glob("*.tmp"))
+    rerun = gdlab("grade", str(submissions), "--out", str(out))
+    assert f"{len(finished)} unchanged" in rerun.stdout, rerun.stdout
+    for name, stamp in finished.items():
+        assert (out / "results" / name).stat().st_mtime_ns == stamp
+    assert len(list((out / "results").glob("*.json"))) == 4
+
+
+# -- gdlab check ------------------------------------------------------------------
+
+
+def test_check_on_a_stub_says_not_started_and_fails(tmp_path):
+    done = gdlab("check", "exercise1", "--path", str(EXERCISES_DIR))
+    assert done.returncode == 1
+    assert "not started" in done.stdout
+    assert "public tests" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_check_on_the_answer_key_passes_and_says_these_were_public_tests():
+    done = gdlab("check", "exercise4", "--path", str(SOLUTIONS_DIR))
+    assert done.returncode == 0, done.stdout
+    assert "public tests passed" in done.stdout
+    assert "public tests only" in done.stdout
+
+
+def test_check_shows_the_failure_and_the_hint(tmp_path):
+    folder = tmp_path / "mine"
+    shutil.copytree(SOLUTIONS_DIR, folder)
+    mse = folder / "exercise1" / "mse.py"
+    mse.write_text(mse.read_text().replace("np.mean(squared_errors", "np.sum(squared_errors"))
+    done = gdlab("check", "exercise1", "--path", str(folder))
+    assert done.returncode == 1
+    assert "FAIL" in done.stdout and "235000000.0" in done.stdout
+    assert load_registry()[0].task("mse").hint in done.stdout
+
+
+def test_check_json_and_progress(tmp_path):
+    done = gdlab("check", "exercise2", "--path", str(SOLUTIONS_DIR), "--json")
+    result = json.loads(done.stdout)
+    assert list(result["exercises"]) == ["exercise2"]
+    assert result["exercises"]["exercise2"]["status"] == "passed"
+    progress = gdlab("check", "--path", str(EXERCISES_DIR))
+    assert progress.returncode == 1
+    assert all(name in progress.stdout for name in NAMES)
+
+
+def test_check_usage_errors_are_messages_not_tracebacks(tmp_path):
+    unknown = gdlab("check", "exercise9", "--path", str(EXERCISES_DIR))
+    assert unknown.returncode == 2 and "exercise1" in unknown.stderr
+    missing = gdlab("check", "exercise1", cwd=tmp_path)
+    assert missing.returncode == 1 and "no folder" in missing.stderr
+    assert "Traceback" not in unknown.stderr + missing.stderr

@@ -1,0 +1,462 @@
+"""Hostile submissions earn nothing they did not compute and leave the grader intact.
+
+Each attack replaces ``sse`` (which no other function of the answer key calls)
+in an otherwise correct exercise 1 and is graded by
+the real public and hidden suites in the strongest sandbox. Attacks on the
+sandbox itself (files, network, processes, parent folders) are checked at every
+level this machine offers, through the worker channel directly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from autograder.grading.suites import run_in_process
+from autograder.paths import SOLUTIONS_DIR
+from autograder.registry import get_exercise
+from autograder.sandbox.client import (
+    CallTimeout,
+    NotPlainData,
+    StudentException,
+    Submission,
+    Worker,
+    WorkerCrashed,
+    _processes_of,
+)
+from autograder.sandbox.levels import available_levels, private_uid, strongest_level
+from autograder.suites.plugin import SUITES_DIR
+
+ANSWER_KEY = (SOLUTIONS_DIR / "exercise1" / "mse.py").read_text(encoding="utf-8")
+
+# (name, replacement for sse, whether the other functions keep their points)
+ATTACKS = [
+    (
+        "forged equality",
+        """
+        class Liar:
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            def __float__(self): return 235000000.0
+            def __array__(self, *a, **k):
+                import numpy
+                return numpy.array(235000000.0)
+        def sse(y_true, y_pred):
+            return Liar()
+    """,
+        True,
+    ),
+    (
+        "float subclass that always compares equal",
+        """
+        class Equal(float):
+            def __eq__(self, other): return True
+            def __float__(self): return 235000000.0
+        def sse(y_true, y_pred):
+            return Equal(1.0)
+    """,
+        True,
+    ),
+    (
+        "monkeypatched numpy",
+        """
+        def sse(y_true, y_pred):
+            np.allclose = np.isclose = lambda *a, **k: True
+            np.testing.assert_allclose = lambda *a, **k: None
+            np.asarray = lambda *a, **k: 0
+            return -1.0
+    """,
+        False,
+    ),
+    (
+        "monkeypatched builtins",
+        """
+        import builtins
+        def sse(y_true, y_pred):
+            builtins.abs = lambda x: 0
+            builtins.isinstance = lambda *a: True
+            builtins.float = lambda *a: 235000000.0
+            return -1.0
+    """,
+        False,
+    ),
+    (
+        "monkeypatched pytest",
+        """
+        def sse(y_true, y_pred):
+            try:
+                import pytest
+                pytest.approx = lambda *a, **k: True
+                pytest.fail = lambda *a, **k: None
+            except ImportError:
+                pass
+            return -1.0
+    """,
+        True,
+    ),
+    (
+        "stack and gc snooping for expected values",
+        """
+        import gc, inspect
+        def sse(y_true, y_pred):
+            found = [v for frame in inspect.stack() for v in frame.frame.f_locals.values()
+                     if isinstance(v, float) and v > 1e6]
+            found += [o for o in gc.get_objects() if isinstance(o, dict) and "expected" in o]
+            return float(found[0]) if found and isinstance(found[0], float) else -1.0
+    """,
+        True,
+    ),
+    (
+        "reading the hidden suites and the reference",
+        """
+        import glob, sys
+        def sse(y_true, y_pred):
+            text = ""
+            for pattern in ["/work/**/hidden/*.py", "/**/reference/mse.py",
+                            "../../**/solutions/**/mse.py"]:
+                for path in glob.glob(pattern, recursive=True)[:3]:
+                    try:
+                        text += open(path).read()
+                    except OSError:
+                        pass
+            try:
+                import reference
+                return reference.mse.mse(y_true, y_pred)
+            except ImportError:
+                pass
+            return -1.0 if not text else -2.0
+    """,
+        True,
+    ),
+    (
+        "os._exit",
+        """
+        import os
+        def sse(y_true, y_pred):
+            os._exit(0)
+    """,
+        True,
+    ),
+    (
+        "sys.exit",
+        """
+        import sys
+        def sse(y_true, y_pred):
+            sys.exit(0)
+    """,
+        True,
+    ),
+    (
+        "SkipTest",
+        """
+        import unittest
+        def sse(y_true, y_pred):
+            raise unittest.SkipTest("nothing to see")
+    """,
+        True,
+    ),
+    (
+        "pytest.skip and pytest.exit",
+        """
+        def sse(y_true, y_pred):
+            import pytest
+            if len(y_true) % 2:
+                pytest.skip("skipped")
+            pytest.exit("bye", returncode=0)
+    """,
+        True,
+    ),
+    (
+        "infinite loop",
+        """
+        def sse(y_true, y_pred):
+            while True:
+                pass
+    """,
+        True,
+    ),
+    (
+        "sleep",
+        """
+        import time
+        def sse(y_true, y_pred):
+            time.sleep(3600)
+    """,
+        True,
+    ),
+    (
+        "memory bomb",
+        """
+        def sse(y_true, y_pred):
+            hoard = []
+            while True:
+                hoard.append(bytearray(100 << 20))
+    """,
+        False,
+    ),  # each call spends its time filling memory: the budget runs out
+    (
+        "bounded fork storm",
+        """
+        import os, time
+        def sse(y_true, y_pred):
+            for _ in range(300):
+                try:
+                    if os.fork() == 0:
+                        time.sleep(600)
+                        os._exit(0)
+                except OSError:
+                    break
+            return -1.0
+    """,
+        True,
+    ),
+    (
+        "200 MB of output and a huge file",
+        """
+        import sys
+        def sse(y_true, y_pred):
+            chunk = "x" * (1 << 20)
+            for _ in range(200):
+                sys.stdout.write(chunk)
+                sys.stderr.write(chunk)
+            try:
+                with open("huge.bin", "wb") as handle:
+                    for _ in range(200):
+                        handle.write(chunk.encode())
+            except OSError:
+                pass
+            return -1.0
+    """,
+        False,
+    ),  # spends the exercise's time budget: the later tests starve
+]
+
+
+def submission_with(tmp_path: Path, attack: str) -> Path:
+    """A submission whose exercise 1 is the answer key with ``sse`` replaced."""
+    folder = tmp_path / "submission" / "exercise1"
+    folder.mkdir(parents=True)
+    source = ANSWER_KEY + "\n\n# --- the attack ---\n" + textwrap.dedent(attack)
+    (folder / "mse.py").write_text(source, encoding="utf-8")
+    return folder.parent
+
+
+def leftover_processes(uid: int | None) -> list[int]:
+    """Live processes still running as the workers' private uid."""
+    return [] if uid is None else _processes_of(uid)
+
+
+@pytest.mark.parametrize(
+    ("name", "attack", "others_intact"), ATTACKS, ids=[attack[0] for attack in ATTACKS]
+)
+def test_attack_earns_nothing(tmp_path, name, attack, others_intact):
+    results = run_in_process(
+        submission_with(tmp_path, attack), ["exercise1"], ("public", "hidden")
+    )
+    entry = results["exercises"]["exercise1"]
+    by_task: dict[str, float] = {}
+    for test in entry["tests"]:
+        by_task[test["task"]] = by_task.get(test["task"], 0.0) + test["score"]
+        assert test["status"] in ("passed", "failed", "error", "timeout")
+        assert isinstance(test["message"], str)
+    assert by_task["sse"] == 0.0, f"{name} earned points for sse"
+    exercise = get_exercise("exercise1")
+    if others_intact:
+        for task in exercise.tasks:
+            if task.function != "sse":
+                assert by_task[task.function] == pytest.approx(task.points), task.function
+    assert entry["score"] <= exercise.max_points - exercise.task("sse").points + 1e-9
+    assert leftover_processes(private_uid()) == []
+
+
+def test_conftest_and_ini_in_the_submission_are_never_read(tmp_path):
+    submission = tmp_path / "submission"
+    shutil.copytree(
+        Path(__file__).parent.parent / "exercises",
+        submission,
+        ignore=shutil.ignore_patterns("*.md"),
+    )
+    forge = textwrap.dedent("""
+        import pytest
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_makereport(item, call):
+            outcome = yield
+            outcome.get_result().outcome = "passed"
+    """)
+    for folder in (submission, submission / "exercise1"):
+        (folder / "conftest.py").write_text(forge)
+        (folder / "pytest.ini").write_text("[pytest]\naddopts = -p no:gdlab\n")
+    results = run_in_process(submission, ["exercise1"], ("public", "hidden"))
+    assert results["exercises"]["exercise1"]["score"] == 0.0
+    assert results["exercises"]["exercise1"]["status"] == "not started"
+
+
+def test_suites_folder_has_no_conftest():
+    assert not list(SUITES_DIR.rglob("conftest.py"))
+
+
+# -- the sandbox itself, at every level this machine offers -------------------------
+
+LEVELS = available_levels()
+
+
+def worker_for(tmp_path: Path, source: str, level: str) -> Submission:
+    path = tmp_path / "probe.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return Submission(Worker(path, level), call_timeout=5.0)
+
+
+@pytest.fixture(params=LEVELS)
+def level(request) -> str:
+    return request.param
+
+
+def test_strongest_level_is_used_by_default():
+    assert strongest_level() == LEVELS[0]
+
+
+def test_grader_files_are_hidden_at_the_bubblewrap_level(tmp_path, level):
+    hidden = SUITES_DIR / "hidden" / "test_exercise1.py"
+    submission = worker_for(
+        tmp_path,
+        """
+        import os
+        def peek(path):
+            try:
+                return open(path).read()[:20]
+            except OSError as error:
+                return type(error).__name__
+        def find_reference():
+            try:
+                import reference
+                return True
+            except ImportError:
+                return False
+    """,
+        level,
+    )
+    try:
+        seen = submission.peek(str(hidden))
+        assert submission.find_reference() is False  # never on the worker's path
+        if level == "bubblewrap":
+            assert seen in ("FileNotFoundError", "PermissionError")
+    finally:
+        submission._worker.stop()
+
+
+def test_network_is_cut_in_namespaced_levels(tmp_path, level):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    submission = worker_for(
+        tmp_path,
+        f"""
+        import socket
+        def call_home():
+            try:
+                socket.create_connection(("127.0.0.1", {port}), timeout=1).sendall(b"answer?")
+                return "connected"
+            except OSError as error:
+                return type(error).__name__
+    """,
+        level,
+    )
+    try:
+        outcome = submission.call_home()
+        if level in ("bubblewrap", "unshare"):
+            assert outcome != "connected"
+            with pytest.raises(TimeoutError):
+                listener.accept()
+    finally:
+        submission._worker.stop()
+        listener.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a private uid needs a grader running as root")
+def test_worker_cannot_write_into_grader_folders(tmp_path, level):
+    out = tmp_path / "gradebook"
+    out.mkdir()
+    os.chmod(tmp_path, 0o755)
+    submission = worker_for(
+        tmp_path,
+        f"""
+        import os
+        def vandalise():
+            done = []
+            for path in ({str(out)!r}, "..", "../..", "/tmp"):
+                try:
+                    with open(os.path.join(path, "grades.csv"), "w") as handle:
+                        handle.write("me,60")
+                    done.append(path)
+                except OSError:
+                    pass
+            return done
+    """,
+        level,
+    )
+    try:
+        written = submission.vandalise()
+        assert str(out) not in written
+        assert not (out / "grades.csv").exists()
+        assert not (tmp_path / "grades.csv").exists()
+    finally:
+        submission._worker.stop()
+
+
+def test_crash_timeout_and_exit_fail_one_call_then_the_worker_restarts(tmp_path, level):
+    submission = worker_for(
+        tmp_path,
+        """
+        import os, sys, time
+        def crash(): os._exit(3)
+        def leave(): sys.exit(0)
+        def hang(): time.sleep(60)
+        def fine(): return 1.5
+    """,
+        level,
+    )
+    try:
+        with pytest.raises(WorkerCrashed, match="exited with code 3"):
+            submission.crash()
+        assert submission.fine() == 1.5
+        with pytest.raises(StudentException, match="sys.exit"):
+            submission.leave()
+        assert submission.fine() == 1.5
+        submission._worker.request  # noqa: B018 - the worker object survives
+        with pytest.raises(CallTimeout):
+            submission._worker.request(
+                {"op": "call", "name": "hang", "args": [], "kwargs": {}},
+                timeout=2.0,
+                idle_timeout=1.0,
+            )
+        assert submission.fine() == 1.5
+    finally:
+        submission._worker.stop()
+    assert leftover_processes(private_uid()) == []
+
+
+def test_non_plain_results_are_refused(tmp_path, level):
+    submission = worker_for(
+        tmp_path,
+        """
+        import numpy as np
+        class Thing: pass
+        def thing(): return Thing()
+        def objects(): return np.array([Thing()], dtype=object)
+        def function(): return len
+    """,
+        level,
+    )
+    try:
+        for name in ("thing", "objects", "function"):
+            with pytest.raises(NotPlainData):
+                getattr(submission, name)()
+    finally:
+        submission._worker.stop()
