@@ -165,6 +165,7 @@ class Worker:
             os.close(requests_read)
             os.close(replies_write)
         self._to_worker, self._from_worker = requests_write, replies_read
+        self._reader = codec.Reader(replies_read)
         try:
             hello = self._receive(
                 time.monotonic() + self.start_timeout, self.start_timeout, self.start_timeout
@@ -289,7 +290,7 @@ class Worker:
 
     def _receive(self, deadline: float, timeout: float = 0.0, idle_timeout: float = 0.0) -> Any:
         try:
-            return codec.loads(codec.receive(self._from_worker, MAX_REPLY, deadline))
+            return codec.loads(self._reader.receive(MAX_REPLY, deadline))
         except codec.ChannelTimeout:
             self.stop()
             raise CallTimeout(

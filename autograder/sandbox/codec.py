@@ -42,6 +42,8 @@ import numpy as np
 
 MAX_DEPTH = 32
 MAX_DIMENSIONS = 32
+_EXACT = (type(None), bool, int, float, str)
+_FLOAT64 = np.dtype("<f8")
 NUMERIC_KINDS = "biufc"
 
 
@@ -49,7 +51,12 @@ class CodecError(ValueError):
     """A value is not plain data, or a message is malformed."""
 
 
+_DTYPES: dict[str, np.dtype] = {}  # dtype strings already validated
+
+
 def _dtype(text: Any) -> np.dtype:
+    if type(text) is str and text in _DTYPES:
+        return _DTYPES[text]
     if not isinstance(text, str) or len(text) > 8:
         raise CodecError("a dtype must be a short string")
     try:
@@ -62,6 +69,7 @@ def _dtype(text: Any) -> np.dtype:
         raise CodecError("extended precision (long double) is not supported")
     if dtype.kind not in NUMERIC_KINDS or dtype.hasobject or dtype.itemsize > 16:
         raise CodecError(f"dtype {text!r} is not a plain numeric type")
+    _DTYPES[str(text)] = dtype
     return dtype
 
 
@@ -90,6 +98,11 @@ def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: in
     """
     if depth > MAX_DEPTH:
         raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
+    kind = type(value)
+    if kind in _EXACT:  # the common case first: most messages are a few numbers
+        return value
+    if kind is np.float64:
+        return {"$scalar": ["<f8", float.__float__(value)]}
     # Exact base-class methods are used so that a subclass cannot change what is sent.
     if value is None or isinstance(value, bool):
         return value
@@ -181,6 +194,8 @@ def from_wire(wire: Any, callback: Callable[[int], Any] | None = None, depth: in
         value = complex(*body[1]) if dtype.kind == "c" and _numbers(body[1], 2) else body[1]
         if type(value) not in (bool, int, float, complex):
             raise CodecError("malformed scalar")
+        if dtype is _FLOAT64 and type(value) is float:  # the common case cannot overflow
+            return np.float64(value)
         try:
             with np.errstate(all="raise"), warnings.catch_warnings():
                 warnings.simplefilter("error")
@@ -297,27 +312,67 @@ def send(fd: int, message: bytes) -> None:
         view = view[written:]
 
 
-def receive(fd: int, max_size: int, deadline: float | None = None) -> bytes:
-    """Read one framed message from ``fd``.
+class Reader:
+    """Reads framed messages from one pipe, buffering what arrives early.
+
+    One ``select`` and one ``read`` usually bring a whole message, header
+    and body, instead of two of each.
 
     Parameters
     ----------
     fd : int
-        A pipe's read end.
-    max_size : int
-        Largest message accepted, in bytes.
-    deadline : float, optional
-        ``time.monotonic()`` value after which to give up; wait forever if
-        omitted.
+        The pipe's read end.
+    """
 
-    Raises
-    ------
-    ChannelClosed
-        On end of file.
-    ChannelTimeout
-        When the deadline passes first.
-    CodecError
-        When the announced length exceeds ``max_size``.
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._buffer = bytearray()
+
+    def receive(self, max_size: int, deadline: float | None = None) -> bytes:
+        """Read one framed message.
+
+        Parameters
+        ----------
+        max_size : int
+            Largest message accepted, in bytes.
+        deadline : float, optional
+            ``time.monotonic()`` value after which to give up; wait forever if
+            omitted.
+
+        Raises
+        ------
+        ChannelClosed
+            On end of file.
+        ChannelTimeout
+            When the deadline passes first.
+        CodecError
+            When the announced length exceeds ``max_size``.
+        """
+        self._fill(HEADER.size, deadline)
+        (length,) = HEADER.unpack_from(self._buffer)
+        if length > max_size:
+            raise CodecError(f"a message of {length} bytes exceeds the limit of {max_size}")
+        self._fill(HEADER.size + length, deadline)
+        message = bytes(self._buffer[HEADER.size : HEADER.size + length])
+        del self._buffer[: HEADER.size + length]
+        return message
+
+    def _fill(self, count: int, deadline: float | None) -> None:
+        while len(self._buffer) < count:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                    raise ChannelTimeout("no answer within the time limit")
+            chunk = os.read(self.fd, max(count - len(self._buffer), 1 << 16))
+            if not chunk:
+                raise ChannelClosed("the channel was closed")
+            self._buffer += chunk
+
+
+def receive(fd: int, max_size: int, deadline: float | None = None) -> bytes:
+    """Read one framed message from ``fd`` without buffering beyond it.
+
+    See :meth:`Reader.receive`; this form reads exactly the message's bytes.
     """
     (length,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
     if length > max_size:

@@ -70,7 +70,7 @@ def _describe(error: BaseException) -> dict:
 def _callback(identifier: int):
     def call_grader(*args, **kwargs):
         _reply({"callback": identifier, "args": list(args), "kwargs": kwargs})
-        answer = codec.loads(codec.receive(REQUESTS, MAX_REQUEST))
+        answer = codec.loads(READER.receive(MAX_REQUEST))
         if "error" in answer:
             raise RuntimeError(answer["error"])
         return answer["result"]
@@ -139,9 +139,10 @@ def _send_value(value: object, generators: list) -> None:
 
 def main() -> None:
     """Import the student's module, then serve requests until the pipe closes."""
-    global STUDENT_FILE, REQUESTS, REPLIES
+    global STUDENT_FILE, REQUESTS, REPLIES, READER
     path, module_name = sys.argv[1], sys.argv[2]
     REQUESTS, REPLIES = int(sys.argv[3]), int(sys.argv[4])
+    READER = codec.Reader(REQUESTS)
     STUDENT_FILE = os.path.basename(path)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -158,13 +159,14 @@ def main() -> None:
     _reply({"ready": True})
     while True:
         try:
-            request = codec.loads(codec.receive(REQUESTS, MAX_REQUEST), _callback)
+            request = codec.loads(READER.receive(MAX_REQUEST), _callback)
         except codec.ChannelClosed:
             return
         _serve(module, request)
 
 
 STUDENT_FILE = ""
+READER: codec.Reader | None = None
 
 if __name__ == "__main__":
     main()

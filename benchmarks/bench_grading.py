@@ -1,0 +1,133 @@
+"""Benchmark: grading a whole class, against the same suites run in-process.
+
+Builds a synthetic class of N submissions (a third correct, a third with
+typical mistakes, a third with an infinite loop in exercise 4), grades it with
+``gdlab grade``'s batch in the strongest sandbox, and, in the same run, times
+the same public and hidden suites in-process against the answer keys (no
+sandbox, no worker, no intake). Prints submissions per second and the
+per-submission overhead of sandboxed grading. Timing figures belong here, not
+in the tests: the machines are shared and noisy.
+
+Usage: ``python benchmarks/bench_grading.py [--n 200] [--jobs J] [--baseline-runs 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.grading.batch import grade_class
+from autograder.grading.suites import SUITES, pytest_arguments
+from autograder.paths import SOLUTIONS_DIR
+from autograder.registry import load_registry
+from autograder.sandbox.levels import strongest_level
+
+# Typical mistakes, as (file, correct text, wrong text) edits of the answer keys.
+MISTAKES = [
+    (
+        "exercise1/mse.py",
+        "np.mean(squared_errors(y_true, y_pred))",
+        "np.sum(squared_errors(y_true, y_pred))",
+    ),
+    ("exercise2/gradients.py", "return 2 * X.T @ residuals / n", "return X.T @ residuals / n"),
+    (
+        "exercise5/momentum.py",
+        "velocity = beta * velocity + lr * grad(x)",
+        "velocity = beta * velocity + grad(x)",
+    ),
+]
+HANG = (
+    "exercise4/learning_rate.py",
+    "    trajectory = [x]\n",
+    "    trajectory = [x]\n    while True:\n        pass\n",
+)
+
+
+def build_class(folder: Path, count: int) -> dict[str, int]:
+    """Write ``count`` submissions; return how many of each kind."""
+    kinds = {"correct": 0, "mistakes": 0, "hanging": 0}
+    for index in range(count):
+        kind = list(kinds)[index % 3]
+        kinds[kind] += 1
+        target = folder / f"{kind}-{index:04d}"
+        shutil.copytree(SOLUTIONS_DIR, target)
+        edits = {"mistakes": MISTAKES, "hanging": [HANG]}.get(kind, [])
+        for name, correct, wrong in edits:
+            path = target / name
+            text = path.read_text(encoding="utf-8")
+            assert correct in text, f"benchmark edit no longer applies to {name}"
+            path.write_text(text.replace(correct, wrong, 1), encoding="utf-8")
+        # A distinct comment: every submission has its own content digest.
+        first = target / "exercise1" / "mse.py"
+        first.write_text(first.read_text(encoding="utf-8") + f"\n# student {index}\n")
+    return kinds
+
+
+def time_in_process(runs: int) -> float:
+    """Median seconds of the public and hidden suites run in-process on the answer keys."""
+    names = [exercise.name for exercise in load_registry()]
+    durations = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as scratch:
+            results = Path(scratch) / "results.json"
+            arguments = pytest_arguments(SOLUTIONS_DIR, names, SUITES, results)
+            started = time.perf_counter()
+            pytest.main([*arguments, "--gdlab-trusted-in-process"])
+            durations.append(time.perf_counter() - started)
+            summary = json.loads(results.read_text(encoding="utf-8"))
+            total = sum(entry["score"] for entry in summary["exercises"].values())
+            assert abs(total - 60) < 1e-6, f"the answer keys scored {total} in-process"
+    return statistics.median(durations)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="submissions in the class")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="parallel jobs")
+    parser.add_argument("--baseline-runs", type=int, default=3)
+    options = parser.parse_args()
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    level = strongest_level()
+    with tempfile.TemporaryDirectory(prefix="gdlab-bench-") as scratch:
+        submissions, out = Path(scratch) / "class", Path(scratch) / "out"
+        kinds = build_class(submissions, options.n)
+        baseline = time_in_process(options.baseline_runs)
+        started = time.perf_counter()
+        report = grade_class(submissions, out, jobs=options.jobs, sandbox=level)
+        elapsed = time.perf_counter() - started
+        totals = {
+            kind: statistics.mean(
+                o.result["total"] for o in report.outcomes if o.name.startswith(kind)
+            )
+            for kind in kinds
+            if kinds[kind]
+        }
+    per_submission = elapsed * options.jobs / options.n  # seconds of one job slot
+    print(f"class: {options.n} submissions {kinds}, {options.jobs} jobs, sandbox {level!r}")
+    print(f"mean totals: {', '.join(f'{k} {v:.2f}/60' for k, v in totals.items())}")
+    print(
+        f"sandboxed batch: {elapsed:.1f} s, {options.n / elapsed:.3f} submissions/s, "
+        f"{per_submission:.2f} s per submission per job"
+    )
+    print(
+        f"in-process suites on the answer keys: {baseline:.2f} s per submission "
+        f"(median of {options.baseline_runs})"
+    )
+    print(
+        f"overhead of sandboxed grading: {per_submission - baseline:+.2f} s per submission, "
+        f"ratio {per_submission / baseline:.2f}"
+    )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
