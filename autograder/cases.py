@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.sandbox.plots import axes_summary
 from reference import learning_rate as ref4
 from reference import momentum as ref5
 
@@ -123,23 +124,6 @@ def difference(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-12) -> str |
         worst = np.nanmax(np.abs(left - right)) if left.size else 0.0
         return f"values differ (largest difference {worst:.3g})"
     return None
-
-
-def axes_summary(ax: Any) -> dict:
-    """A plot as plain data: its lines, y scale, labels and title.
-
-    The sandbox worker builds the same summary of a student's Axes.
-    """
-    return {
-        "lines": [
-            (np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float))
-            for line in ax.get_lines()
-        ],
-        "yscale": str(ax.get_yscale()),
-        "xlabel": str(ax.get_xlabel()),
-        "ylabel": str(ax.get_ylabel()),
-        "title": str(ax.get_title()),
-    }
 
 
 def plot_difference(student: dict, expected: dict) -> str | None:

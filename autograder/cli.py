@@ -17,7 +17,6 @@ Commands
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -140,13 +139,10 @@ def grade(
     """
     from autograder.grading.batch import grade_class
     from autograder.grading.intake import discover
-    from autograder.sandbox.levels import strongest_level
+    from autograder.sandbox.levels import choose_level
 
     try:
-        level = sandbox or strongest_level()
-        if sandbox:
-            os.environ["GDLAB_SANDBOX"] = sandbox
-            level = strongest_level()
+        level = choose_level(sandbox)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
     count = len(discover(submissions))

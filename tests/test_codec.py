@@ -24,10 +24,10 @@ from autograder.sandbox.codec import (
     ChannelClosed,
     ChannelTimeout,
     CodecError,
+    Reader,
     dumps,
     from_wire,
     loads,
-    receive,
     send,
     to_wire,
 )
@@ -806,9 +806,9 @@ def test_a_hand_written_array_message_decodes_to_a_fresh_array():
 @pytest.fixture
 def pipe():
     read_fd, write_fd = os.pipe()
-    fds = {"read": read_fd, "write": write_fd}
+    fds = {"read": read_fd, "write": write_fd, "reader": Reader(read_fd)}
     yield fds
-    for fd in fds.values():
+    for fd in (fds["read"], fds["write"]):
         if fd is not None:
             try:
                 os.close(fd)
@@ -837,7 +837,7 @@ def test_framed_messages_round_trip_in_order(pipe):
     thread.start()
     try:
         received = [
-            receive(pipe["read"], max_size=len(big), deadline=time.monotonic() + 60)
+            pipe["reader"].receive(max_size=len(big), deadline=time.monotonic() + 60)
             for _ in messages
         ]
     finally:
@@ -850,32 +850,32 @@ def test_framed_messages_round_trip_in_order(pipe):
 
 def test_receive_without_deadline_reads_a_waiting_message(pipe):
     send(pipe["write"], b"hello")
-    assert receive(pipe["read"], max_size=5) == b"hello"
+    assert pipe["reader"].receive(max_size=5) == b"hello"
 
 
 def test_the_frame_is_a_big_endian_length_then_the_bytes(pipe):
     send(pipe["write"], b"abc")
     assert os.read(pipe["read"], 100) == b"\x00\x00\x00\x03abc"
     os.write(pipe["write"], HEADER.pack(2) + b"hi")
-    assert receive(pipe["read"], max_size=2) == b"hi"
+    assert pipe["reader"].receive(max_size=2) == b"hi"
 
 
 def test_a_message_longer_than_max_size_is_refused(pipe):
     send(pipe["write"], b"x" * 100)
     with pytest.raises(CodecError):
-        receive(pipe["read"], max_size=99)
+        pipe["reader"].receive(max_size=99)
 
 
 def test_an_announced_length_is_checked_before_reading_the_body(pipe):
     os.write(pipe["write"], HEADER.pack(2**32 - 1))  # no body at all
     with pytest.raises(CodecError):
-        receive(pipe["read"], max_size=1 << 20, deadline=time.monotonic() + 30)
+        pipe["reader"].receive(max_size=1 << 20, deadline=time.monotonic() + 30)
 
 
 def test_receive_after_the_writer_closed_raises_channel_closed(pipe):
     close(pipe, "write")
     with pytest.raises(ChannelClosed):
-        receive(pipe["read"], max_size=100)
+        pipe["reader"].receive(max_size=100)
     assert issubclass(ChannelClosed, EOFError)
 
 
@@ -883,36 +883,36 @@ def test_a_writer_that_closes_mid_message_raises_channel_closed(pipe):
     os.write(pipe["write"], HEADER.pack(10) + b"abc")
     close(pipe, "write")
     with pytest.raises(ChannelClosed):
-        receive(pipe["read"], max_size=100, deadline=time.monotonic() + 30)
+        pipe["reader"].receive(max_size=100, deadline=time.monotonic() + 30)
 
 
 def test_a_writer_that_closes_mid_header_raises_channel_closed(pipe):
     os.write(pipe["write"], b"\x00\x00")
     close(pipe, "write")
     with pytest.raises(ChannelClosed):
-        receive(pipe["read"], max_size=100)
+        pipe["reader"].receive(max_size=100)
 
 
 def test_messages_before_the_close_are_still_delivered(pipe):
     send(pipe["write"], b"last words")
     close(pipe, "write")
-    assert receive(pipe["read"], max_size=100) == b"last words"
+    assert pipe["reader"].receive(max_size=100) == b"last words"
     with pytest.raises(ChannelClosed):
-        receive(pipe["read"], max_size=100)
+        pipe["reader"].receive(max_size=100)
 
 
 def test_no_data_before_the_deadline_raises_channel_timeout(pipe):
     with pytest.raises(ChannelTimeout):
-        receive(pipe["read"], max_size=100, deadline=time.monotonic() + 0.05)
+        pipe["reader"].receive(max_size=100, deadline=time.monotonic() + 0.05)
     assert issubclass(ChannelTimeout, TimeoutError)
 
 
 def test_a_partial_message_before_the_deadline_raises_channel_timeout(pipe):
     os.write(pipe["write"], HEADER.pack(10) + b"abc")
     with pytest.raises(ChannelTimeout):
-        receive(pipe["read"], max_size=100, deadline=time.monotonic() + 0.05)
+        pipe["reader"].receive(max_size=100, deadline=time.monotonic() + 0.05)
 
 
 def test_a_deadline_already_past_raises_channel_timeout(pipe):
     with pytest.raises(ChannelTimeout):
-        receive(pipe["read"], max_size=100, deadline=time.monotonic() - 1)
+        pipe["reader"].receive(max_size=100, deadline=time.monotonic() - 1)

@@ -25,7 +25,7 @@ from autograder.grading import reports
 from autograder.grading.intake import Prepared, discover, prepare, submission_name
 from autograder.grading.suites import SUITES, pytest_arguments
 from autograder.registry import load_registry
-from autograder.sandbox.levels import strongest_level
+from autograder.sandbox.levels import choose_level
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 GRADER_SOURCES = ("autograder", "reference")
@@ -86,10 +86,11 @@ def _run_suites(prepared: Prepared, seed: int, sandbox: str) -> tuple[dict | Non
                 prepared.folder, exercises, SUITES, results, seed, sandbox, prepared.problems
             ),
         ]
+        # A clean environment; HOME stays so that workers find the font cache.
         environment = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", scratch),
             "LANG": "C.UTF-8",
-            "HOME": scratch,
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         }
         try:
@@ -184,7 +185,7 @@ def grade_class(
         entry.name if names.count(name) > 1 else name
         for entry, name in zip(entries, names, strict=True)
     ]
-    sandbox = sandbox or strongest_level()
+    sandbox = choose_level(sandbox)
     fingerprint = grader_fingerprint()
     out.mkdir(parents=True, exist_ok=True)
     report = BatchReport()

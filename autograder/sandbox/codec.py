@@ -367,29 +367,3 @@ class Reader:
             if not chunk:
                 raise ChannelClosed("the channel was closed")
             self._buffer += chunk
-
-
-def receive(fd: int, max_size: int, deadline: float | None = None) -> bytes:
-    """Read one framed message from ``fd`` without buffering beyond it.
-
-    See :meth:`Reader.receive`; this form reads exactly the message's bytes.
-    """
-    (length,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
-    if length > max_size:
-        raise CodecError(f"a message of {length} bytes exceeds the limit of {max_size}")
-    return _read_exactly(fd, length, deadline)
-
-
-def _read_exactly(fd: int, count: int, deadline: float | None) -> bytes:
-    chunks, remaining = [], count
-    while remaining:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise ChannelTimeout("no answer within the time limit")
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            raise ChannelClosed("the channel was closed")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)

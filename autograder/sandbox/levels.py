@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SANDBOX_DIR = Path(__file__).resolve().parent
-WORKER_FILES = ("worker.py", "codec.py")
+WORKER_FILES = ("worker.py", "codec.py", "plots.py")
 INSIDE = Path("/gdlab")  # where bubblewrap mounts the worker's two files
 SUBMISSION = Path("/submission")  # and the private copy of the submission
 LEVELS = ("bubblewrap", "unshare", "process")
@@ -319,16 +319,23 @@ def available_levels() -> tuple[str, ...]:
 
 
 def strongest_level() -> str:
-    """The strongest level that works here, or the one named by ``GDLAB_SANDBOX``.
-
-    Levels are probed strongest first and probing stops at the first that works.
-    """
-    wanted = os.environ.get("GDLAB_SANDBOX")
-    if wanted:
-        if wanted not in LEVELS or not works(wanted):
-            raise RuntimeError(
-                f"sandbox level {wanted!r} is not available here; "
-                f"available: {', '.join(available_levels())}"
-            )
-        return wanted
+    """The strongest level that works here (probed strongest first, stopping at one)."""
     return next(level for level in LEVELS if works(level))
+
+
+def choose_level(wanted: str | None = None) -> str:
+    """``wanted`` if it works here, else an error; the strongest level when ``None``.
+
+    Raises
+    ------
+    RuntimeError
+        When the wanted level is unknown or does not work on this machine.
+    """
+    if wanted is None:
+        return strongest_level()
+    if wanted not in LEVELS or not works(wanted):
+        raise RuntimeError(
+            f"sandbox level {wanted!r} is not available here; "
+            f"available: {', '.join(available_levels())}"
+        )
+    return wanted

@@ -4,7 +4,8 @@ Run by the grader inside the sandbox as
 ``python -I -S worker.py MODULE_PATH MODULE_NAME IN_FD OUT_FD [LIBRARY_DIR ...]``. It
 reads requests from file descriptor 3 and writes replies to file descriptor 4;
 the student's own output (fds 1 and 2) goes to ``/dev/null``. Only the
-standard library, NumPy and :mod:`codec` (found beside this file) are used.
+standard library, NumPy, :mod:`codec` and :mod:`plots` (found beside this file)
+are used.
 
 Requests and replies (dicts before encoding)::
 
@@ -33,6 +34,7 @@ sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[5:]]
 
 import codec  # noqa: E402
 import numpy as np  # noqa: E402
+import plots  # noqa: E402
 
 REQUESTS, REPLIES = -1, -1  # set from the command line
 MAX_REQUEST = 64 << 20
@@ -78,27 +80,6 @@ def _callback(identifier: int):
     return call_grader
 
 
-def _axes_summary(ax: object) -> dict:
-    """What the grader needs to judge a plot, as plain data."""
-    from matplotlib.axes import Axes
-
-    # Importing pyplot costs time; if the student never did, no figure is open.
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if not isinstance(ax, Axes):
-        raise codec.CodecError(f"expected a matplotlib Axes, got a {type(ax).__name__}")
-    return {
-        "lines": [
-            (np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float))
-            for line in ax.get_lines()
-        ],
-        "yscale": str(ax.get_yscale()),
-        "xlabel": str(ax.get_xlabel()),
-        "ylabel": str(ax.get_ylabel()),
-        "title": str(ax.get_title()),
-        "pyplot_figures": len(pyplot.get_fignums()) if pyplot else 0,
-    }
-
-
 def _generators(args: list, kwargs: dict) -> list:
     return [value for value in [*args, *kwargs.values()] if isinstance(value, np.random.Generator)]
 
@@ -116,7 +97,7 @@ def _serve(module: object, request: dict) -> None:
     try:
         result = target(*args, **kwargs)
         if request.get("view") == "axes":
-            result = _axes_summary(result)
+            result = plots.axes_summary(result)
     except BaseException as error:  # noqa: BLE001 - every student failure is reported
         _reply({"raise": _describe(error)})
         return

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from autograder.cases import axes_summary
 from autograder.loading import load_module
 from autograder.registry import Exercise, get_exercise
 from autograder.sandbox.client import (
@@ -28,7 +27,8 @@ from autograder.sandbox.client import (
     Submission,
     Worker,
 )
-from autograder.sandbox.levels import Limits, strongest_level
+from autograder.sandbox.levels import Limits, choose_level
+from autograder.sandbox.plots import axes_summary
 from autograder.suites import checks
 
 SUITES_DIR = Path(__file__).resolve().parent
@@ -196,7 +196,7 @@ def _open(config: pytest.Config, exercise: Exercise) -> Any:
         )
     if config.getoption("--gdlab-trusted-in-process"):
         return InProcess(load_module(path))
-    level = config.getoption("--gdlab-sandbox") or strongest_level()
+    level = choose_level(config.getoption("--gdlab-sandbox"))
     limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
     worker = Worker(path, level, limits)
     return BudgetedSubmission(worker, budget=exercise.time_limit)
@@ -224,7 +224,7 @@ class ResultRecorder:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.records: list[dict] = []
-        self.level = config.getoption("--gdlab-sandbox") or strongest_level()
+        self.level = choose_level(config.getoption("--gdlab-sandbox"))
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
