@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.suites import run_in_process
+from autograder.grading.suites import SUITES_DIR, run_in_process
 from autograder.paths import SOLUTIONS_DIR
 from autograder.registry import get_exercise
 from autograder.sandbox.client import (
@@ -30,7 +30,6 @@ from autograder.sandbox.client import (
     _processes_of,
 )
 from autograder.sandbox.levels import available_levels, private_uid, strongest_level
-from autograder.suites.plugin import SUITES_DIR
 
 ANSWER_KEY = (SOLUTIONS_DIR / "exercise1" / "mse.py").read_text(encoding="utf-8")
 
