@@ -237,3 +237,23 @@ def test_check_usage_errors_are_messages_not_tracebacks(tmp_path):
     missing = gdlab("check", "exercise1", cwd=tmp_path)
     assert missing.returncode == 1 and "no folder" in missing.stderr
     assert "Traceback" not in unknown.stderr + missing.stderr
+
+
+def test_hanging_functions_leave_the_others_graded(tmp_path):
+    """run_gd loops forever without calling back, and find_critical_lr calls it."""
+    folder = tmp_path / "submission" / "exercise4"
+    folder.mkdir(parents=True)
+    source = (SOLUTIONS_DIR / "exercise4" / "learning_rate.py").read_text(encoding="utf-8")
+    hanging = source.replace(
+        "    trajectory = [x]\n", "    trajectory = [x]\n    while True:\n        pass\n", 1
+    )
+    assert hanging != source
+    (folder / "learning_rate.py").write_text(hanging, encoding="utf-8")
+    results = run_in_process(folder.parent, ["exercise4"], SUITES)
+    earned: dict[str, float] = {}
+    for test in results["exercises"]["exercise4"]["tests"]:
+        earned[test["task"]] = earned.get(test["task"], 0.0) + test["score"]
+    exercise = load_registry()[3]
+    assert earned["run_gd"] == earned["find_critical_lr"] == 0.0
+    for task in ("classify", "predict_behaviour", "critical_lr"):
+        assert earned[task] == pytest.approx(exercise.task(task).points), task

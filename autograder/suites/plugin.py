@@ -75,9 +75,11 @@ class BudgetedSubmission(Submission):
     """A submission whose calls share one time budget for the whole exercise.
 
     Only time spent inside the student's calls counts, so a slow or busy
-    grader never eats into a student's time. A function that timed out twice
-    is not called again: its remaining tests fail at once, so one infinite
-    loop cannot use up the time of the others.
+    grader never eats into a student's time. A call may compute for an eighth
+    of the budget without a message (at most 5 s), and a function that timed
+    out twice is not called again: its remaining tests fail at once. Two
+    hanging functions (one calling the other) thus spend at most half the
+    budget, and the student's other functions are still graded.
 
     Parameters
     ----------
@@ -111,7 +113,7 @@ class BudgetedSubmission(Submission):
             return self._worker.request(
                 payload,
                 timeout=min(self._budget / 2, left),
-                idle_timeout=min(5.0, self._budget / 4),
+                idle_timeout=min(5.0, self._budget / 8),
             )
         except CallTimeout as timeout:
             self._timeouts[name] = self._timeouts.get(name, 0) + 1
@@ -121,6 +123,7 @@ class BudgetedSubmission(Submission):
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The options that point a grading run at a submission."""
     group = parser.getgroup("gdlab")
     group.addoption("--gdlab-submission", help="folder laid out like exercises/")
     group.addoption("--gdlab-results", help="write the results as JSON to this file")
@@ -136,6 +139,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Declare the ``task`` marker; record results when grading a submission."""
     config.addinivalue_line("markers", "task(name): the task a test belongs to")
     if config.getoption("--gdlab-submission"):
         config.pluginmanager.register(ResultRecorder(config), "gdlab-recorder")
@@ -227,11 +231,13 @@ class ResultRecorder:
         self.level = choose_level(config.getoption("--gdlab-sandbox"))
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Note each test's exercise, task and suite (a test without a task is an error)."""
         for item in items:
             item.stash[_KEY] = (item.module.EXERCISE, task_of(item), suite_of(item))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        """Record the outcome of each test's call (or of a failed setup)."""
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and not report.passed):
@@ -250,6 +256,7 @@ class ResultRecorder:
             )
 
     def pytest_sessionfinish(self) -> None:
+        """Score the records and write them, atomically, where the run was told."""
         path = self.config.getoption("--gdlab-results")
         if path:
             results = score(self.records, self.level)

@@ -6,4 +6,5 @@ EXERCISE = "exercise2"
 
 
 def test_against_reference(submission, hidden_case):
+    """Inputs drawn for this student, valid and invalid, against the reference."""
     check_case(submission, hidden_case, EXERCISE)
