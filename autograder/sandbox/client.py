@@ -391,23 +391,6 @@ class Submission:
         self._worker = worker
         self._timeout = call_timeout
 
-    @property
-    def import_error(self) -> str | None:
-        """Why the module cannot be imported, or ``None``."""
-        if not self._worker.alive and self._worker.import_error is None:
-            self._worker.start()
-        return (
-            _describe_import_error(self._worker.import_error)
-            if self._worker.import_error
-            else None
-        )
-
-    def constant(self, name: str) -> Any:
-        """The value of a module-level constant, as plain data."""
-        return self._unwrap(
-            self._worker.request({"op": "get", "name": name}, self._timeout), name, []
-        )
-
     def plot(self, name: str, *args: Any, **kwargs: Any) -> dict:
         """Call a plotting function and return a plain summary of its Axes."""
         return self._call(name, args, kwargs, view="axes")

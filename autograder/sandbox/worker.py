@@ -13,7 +13,6 @@ Requests and replies (dicts before encoding)::
         -> {"return": value, "rngs": [state, ...]}
          | {"raise": {"type": name, "message": text, "builtin": bool}}
          | {"not_plain": text} | {"missing": name}
-    {"op": "get", "name": attribute} -> {"return": value} | {"missing": name} ...
     during a call the worker may ask {"callback": id, "args": [...]}
         <- {"result": value} | {"error": text}
 
@@ -90,9 +89,6 @@ def _serve(module: object, request: dict) -> None:
         _reply({"missing": _text(name)})
         return
     target = getattr(module, name)
-    if request.get("op") == "get":
-        _send_value(target, [])
-        return
     args, kwargs = request.get("args", []), request.get("kwargs", {})
     try:
         result = target(*args, **kwargs)
