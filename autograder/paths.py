@@ -12,6 +12,8 @@ from autograder.registry import Exercise
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
 SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
+# The grading suites; found by path, never imported here (pytest imports them).
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
 
 def stub_path(exercise: Exercise, root: Path = EXERCISES_DIR) -> Path:

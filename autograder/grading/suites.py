@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder.paths import SUITES_DIR
+
 SUITES = ("public", "hidden")
-# Not imported from the plugin: pytest must be the first to import it (assertion rewriting).
-SUITES_DIR = Path(__file__).resolve().parent.parent / "suites"
 
 
 def pytest_arguments(

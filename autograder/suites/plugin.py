@@ -31,7 +31,6 @@ from autograder.sandbox.levels import Limits, choose_level
 from autograder.sandbox.plots import axes_summary
 from autograder.suites import checks
 
-SUITES_DIR = Path(__file__).resolve().parent
 MESSAGE_LIMIT = 600
 
 
