@@ -10,9 +10,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import click
+
 from autograder.grading import reports
 from autograder.grading.intake import prepare
 from autograder.grading.suites import run_in_process
+from autograder.registry import get_exercise
 
 
 def check(folder: Path, exercises: list[str]) -> dict:
@@ -60,9 +63,6 @@ def render(result: dict, color: bool = True) -> str:
     A task whose function still raises ``NotImplementedError`` is reported
     once as "not started" instead of once per test.
     """
-    import click
-
-    from autograder.registry import get_exercise
 
     def style(text: str, fg: str) -> str:
         return click.style(text, fg=fg, bold=True) if color else text
