@@ -15,8 +15,10 @@ import socket
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+import reference
 from autograder.grading.suites import SUITES_DIR, run_in_process
 from autograder.paths import SOLUTIONS_DIR
 from autograder.registry import get_exercise
@@ -460,5 +462,23 @@ def test_non_plain_results_are_refused(tmp_path, level):
         for name in ("thing", "objects", "function"):
             with pytest.raises(NotPlainData):
                 getattr(submission, name)()
+    finally:
+        submission._worker.stop()
+
+
+def test_a_generator_comes_back_in_the_state_the_student_left_it(tmp_path, level):
+    path = tmp_path / "momentum.py"
+    path.write_text((SOLUTIONS_DIR / "exercise5" / "momentum.py").read_text(), encoding="utf-8")
+    submission = Submission(Worker(path, level), call_timeout=30.0)
+    try:
+        sent, expected = np.random.default_rng(11), np.random.default_rng(11)
+        result = submission.random_restarts(
+            reference.momentum.f, reference.momentum.grad, n_restarts=4, steps=20, rng=sent
+        )
+        reference.momentum.random_restarts(
+            reference.momentum.f, reference.momentum.grad, n_restarts=4, steps=20, rng=expected
+        )
+        assert isinstance(result, tuple) and len(result) == 2
+        assert sent.random() == expected.random()  # the same four draws were consumed
     finally:
         submission._worker.stop()
