@@ -190,6 +190,31 @@ def dev_build() -> None:
     click.echo("Stubs rebuilt. Next: `gdlab dev check`.")
 
 
+@dev.command("mistakes")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the hidden cases.")
+def dev_mistakes(seed: int) -> None:
+    """Grade every catalogued mistake: kill rate and diagnosis rate."""
+    from autograder.dev.mistakes import grade_catalogue
+
+    outcomes = grade_catalogue(seed)
+    for outcome in outcomes:
+        killed = "killed" if outcome.killed else click.style("SURVIVED", fg="red")
+        named = "named" if outcome.diagnosed else click.style("NOT NAMED", fg="yellow")
+        click.echo(
+            f"{outcome.exercise}  {outcome.mistake.task:<20} {outcome.mistake.name:<40} "
+            f"{outcome.score:6.2f}/{outcome.max_score:g}  {killed:<8} {named}"
+        )
+    count = len(outcomes)
+    killed = sum(outcome.killed for outcome in outcomes)
+    named = sum(outcome.diagnosed for outcome in outcomes)
+    click.echo(
+        f"\nkill rate {killed}/{count} = {killed / count:.0%}; "
+        f"diagnosis rate {named}/{count} = {named / count:.0%}"
+    )
+    if killed < count or named < count:
+        raise click.ClickException("some mistakes survive or are not named; see above.")
+
+
 @dev.command("check")
 def dev_check() -> None:
     """Check registry, answer keys, stubs and reference against each other."""

@@ -56,6 +56,25 @@ class Task:
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """A common mistake, implemented as a variant in :mod:`autograder.mistakes`.
+
+    Attributes
+    ----------
+    name : str
+        Its name, also the key of its variant.
+    task : str
+        The function it concerns.
+    explanation : str
+        What a student whose result matches it reads.
+    """
+
+    name: str
+    task: str
+    explanation: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One exercise: a student module with graded tasks.
 
@@ -73,6 +92,8 @@ class Exercise:
         General hints for the exercise.
     tasks : tuple of Task
         The graded functions, in the order of the statement.
+    mistakes : tuple of Mistake
+        The catalogue of common mistakes for the exercise.
     """
 
     name: str
@@ -81,6 +102,7 @@ class Exercise:
     time_limit: float
     hints: tuple[str, ...]
     tasks: tuple[Task, ...]
+    mistakes: tuple[Mistake, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -98,6 +120,13 @@ class Exercise:
             if task.function == function:
                 return task
         raise KeyError(f"{self.name} has no task {function!r}")
+
+    def mistake(self, name: str) -> Mistake:
+        """Return the mistake called ``name``; ``KeyError`` if there is none."""
+        for mistake in self.mistakes:
+            if mistake.name == name:
+                return mistake
+        raise KeyError(f"{self.name} has no mistake {name!r}")
 
 
 def _require(condition: bool, message: str) -> None:
@@ -128,10 +157,23 @@ def _parse_task(exercise: str, raw: dict) -> Task:
     )
 
 
+def _parse_mistake(exercise: str, functions: list[str], raw: dict) -> Mistake:
+    where = f"{exercise}, mistake {raw.get('name', '?')!r}"
+    _require(
+        set(raw) == {"name", "task", "explanation"},
+        f"{where}: a mistake has exactly the keys name, task, explanation",
+    )
+    _require(raw["task"] in functions, f"{where}: {raw['task']!r} is not a task of {exercise}")
+    return Mistake(raw["name"], raw["task"], raw["explanation"].strip())
+
+
 def _parse_exercise(raw: dict) -> Exercise:
     name = raw.get("name", "?")
     keys = {"name", "title", "module", "time_limit", "hints", "task"}
-    _require(set(raw) == keys, f"{name}: an exercise has exactly the keys {sorted(keys)}")
+    _require(
+        keys <= set(raw) <= keys | {"mistake"},
+        f"{name}: an exercise has the keys {sorted(keys)} and optionally 'mistake'",
+    )
     _require(
         name.startswith("exercise") and name[len("exercise") :].isdigit(),
         f"{name}: names are 'exercise' followed by a number",
@@ -145,8 +187,17 @@ def _parse_exercise(raw: dict) -> Exercise:
     _require(bool(tasks), f"{name}: an exercise needs at least one task")
     functions = [task.function for task in tasks]
     _require(len(set(functions)) == len(functions), f"{name}: a function is listed twice")
+    mistakes = tuple(_parse_mistake(name, functions, item) for item in raw.get("mistake", []))
+    names = [mistake.name for mistake in mistakes]
+    _require(len(set(names)) == len(names), f"{name}: a mistake is listed twice")
     return Exercise(
-        name, raw["title"], raw["module"], float(raw["time_limit"]), tuple(raw["hints"]), tasks
+        name,
+        raw["title"],
+        raw["module"],
+        float(raw["time_limit"]),
+        tuple(raw["hints"]),
+        tasks,
+        mistakes,
     )
 
 

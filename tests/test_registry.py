@@ -53,7 +53,7 @@ def test_a_valid_registry_parses():
         (("public_points = 1", "public_points = 3"), "public_points"),
         (('todo = "do it."', 'todo = "  "'), "TODO text is empty"),
         (('hint = "really."\n', ""), "exactly the keys"),
-        (("[[exercise.task]]", "[[exercise.tsk]]"), "exactly the keys"),
+        (("[[exercise.task]]", "[[exercise.tsk]]"), "has the keys"),
         (("title =", "title = = "), "not valid TOML"),
     ],
 )
@@ -73,3 +73,24 @@ def test_duplicates_are_refused():
 def test_unknown_exercise_names_the_known_ones():
     with pytest.raises(KeyError, match="exercise1"):
         get_exercise("exercise42")
+
+
+MISTAKE = """
+[[exercise.mistake]]
+name = "doubled"
+task = "do_it"
+explanation = "you doubled twice."
+"""
+
+
+def test_mistakes_are_parsed_and_checked_against_the_tasks():
+    (exercise,) = parse_registry(GOOD + MISTAKE)
+    assert exercise.mistake("doubled").task == "do_it"
+    with pytest.raises(KeyError):
+        exercise.mistake("missing")
+    with pytest.raises(RegistryError, match="not a task"):
+        parse_registry(GOOD + MISTAKE.replace('task = "do_it"', 'task = "other"'))
+    with pytest.raises(RegistryError, match="listed twice"):
+        parse_registry(GOOD + MISTAKE + MISTAKE)
+    with pytest.raises(RegistryError, match="exactly the keys name, task, explanation"):
+        parse_registry(GOOD + MISTAKE.replace('explanation = "you doubled twice."\n', ""))

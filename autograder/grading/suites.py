@@ -30,11 +30,14 @@ def pytest_arguments(
     seed: int = 0,
     sandbox: str | None = None,
     problems: dict[str, str] | None = None,
+    trusted: bool = False,
 ) -> list[str]:
     """The pytest command line of one grading run (without the program name).
 
     ``problems`` maps an exercise whose file intake could not read to the
-    reason, which its tests then report.
+    reason, which its tests then report. ``trusted`` imports the modules into
+    the test process instead of sandboxing them: only for the project's own
+    code (benchmarks, the mistake catalogue), never for submissions.
     """
     # Exercise by exercise, so that public and hidden tests share one worker.
     files = [str(SUITES_DIR / suite / f"test_{name}.py") for name in exercises for suite in suites]
@@ -64,6 +67,8 @@ def pytest_arguments(
         arguments += ["--gdlab-sandbox", sandbox]
     if problems:
         arguments += ["--gdlab-problems", json.dumps(problems)]
+    if trusted:
+        arguments.append("--gdlab-trusted-in-process")
     return arguments
 
 
@@ -74,6 +79,7 @@ def run_in_process(
     seed: int = 0,
     sandbox: str | None = None,
     problems: dict[str, str] | None = None,
+    trusted: bool = False,
 ) -> dict:
     """Run the suites in this process (the student code still runs in workers).
 
@@ -87,7 +93,7 @@ def run_in_process(
     with tempfile.TemporaryDirectory(prefix="gdlab-results-") as folder:
         results = Path(folder) / "results.json"
         arguments = pytest_arguments(
-            submission, exercises, suites, results, seed, sandbox, problems
+            submission, exercises, suites, results, seed, sandbox, problems, trusted
         )
         with contextlib.redirect_stdout(io.StringIO()):
             code = pytest.main(arguments)

@@ -16,6 +16,7 @@ import pytest
 
 import reference
 from autograder.cases import Case, cases_for, difference, plot_difference
+from autograder.diagnosis import diagnose, unused_generator
 from autograder.figures import Figure, figures_for
 
 PUBLIC_SEED = 20_261_121
@@ -61,9 +62,12 @@ def check_figure(submission: Any, figure: Figure) -> None:
     """Fail unless the submission reproduces one figure of the contract."""
     ok, actual = figure.check(submission)
     if not ok:
+        exercise = figure.exercise
+        expected = figure.compute(reference.MODULES[exercise])
+        why = diagnose(exercise, figure.task, actual, expected, figure.compute)
         pytest.fail(
             f"{figure.claim}: you got {short(actual)}, the contract says "
-            f"{figure.expected.description}",
+            f"{figure.expected.description}." + (f" Diagnosis: {why}" if why else ""),
             pytrace=False,
         )
 
@@ -92,9 +96,25 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
     actual = _invoke(submission, case, args, kwargs)
     problem = (plot_difference if case.plot else difference)(actual, expected)
     if problem:
+        why = _explain(exercise, case, kwargs, actual, expected)
         pytest.fail(
-            f"{call}: {problem}; expected {short(expected)}, got {short(actual)}", pytrace=False
+            f"{call}: {problem}; expected {short(expected)}, got {short(actual)}."
+            + (f" Diagnosis: {why}" if why else ""),
+            pytrace=False,
         )
+
+
+def _explain(exercise: str, case: Case, kwargs: dict, actual: Any, expected: Any) -> str | None:
+    """Why the student's result differs, when the diagnosis can tell."""
+    for name, seed in case.seeds.items():
+        # Every random case draws from its generator; one that comes back as it
+        # left means the function drew its numbers elsewhere.
+        untouched = np.random.default_rng(seed).bit_generator.state
+        if kwargs[name].bit_generator.state == untouched:
+            return unused_generator(exercise, case.task)
+    if case.plot:
+        return None
+    return diagnose(exercise, case.task, actual, expected, lambda module: case.call(module)[1])
 
 
 def _invoke(submission: Any, case: Case, args: list, kwargs: dict) -> Any:

@@ -1,0 +1,72 @@
+"""``gdlab dev mistakes``: does every catalogued mistake lose points and get named?
+
+Each variant of :mod:`autograder.mistakes` is graded like a submission (its
+exercise's public and hidden suites), in-process because the variants are the
+project's own code. A variant is *killed* when it scores below full marks on
+its exercise, and *diagnosed* when a failing test of its task names it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.grading.suites import SUITES, run_in_process
+from autograder.registry import Exercise, Mistake, load_registry
+
+STUB = """\
+from autograder.mistakes import variant_module as _variant
+
+globals().update(vars(_variant({exercise!r}, {name!r})))
+"""
+
+
+@dataclass(frozen=True)
+class MistakeOutcome:
+    """How the suites fared against one mistake.
+
+    Attributes
+    ----------
+    exercise : str
+    mistake : Mistake
+    score, max_score : float
+        The variant's score on its exercise.
+    diagnosed : bool
+        Whether a failing test of the mistake's task named it.
+    """
+
+    exercise: str
+    mistake: Mistake
+    score: float
+    max_score: float
+    diagnosed: bool
+
+    @property
+    def killed(self) -> bool:
+        """Whether the variant lost points."""
+        return self.score < self.max_score - 1e-9
+
+
+def grade_mistake(exercise: Exercise, mistake: Mistake, seed: int = 0) -> MistakeOutcome:
+    """Grade one variant with its exercise's suites."""
+    with tempfile.TemporaryDirectory(prefix="gdlab-mistake-") as folder:
+        module = Path(folder) / exercise.name / exercise.filename
+        module.parent.mkdir()
+        module.write_text(STUB.format(exercise=exercise.name, name=mistake.name))
+        results = run_in_process(Path(folder), [exercise.name], SUITES, seed=seed, trusted=True)
+    entry = results["exercises"][exercise.name]
+    named = any(
+        test["task"] == mistake.task and f"Diagnosis: {mistake.name}:" in test["message"]
+        for test in entry["tests"]
+    )
+    return MistakeOutcome(exercise.name, mistake, entry["score"], entry["max_score"], named)
+
+
+def grade_catalogue(seed: int = 0) -> list[MistakeOutcome]:
+    """Grade every mistake of every exercise."""
+    return [
+        grade_mistake(exercise, mistake, seed)
+        for exercise in load_registry()
+        for mistake in exercise.mistakes
+    ]

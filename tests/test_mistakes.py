@@ -1,0 +1,72 @@
+"""The mistake catalogue: every variant loses points and is diagnosed by name."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import reference
+from autograder.cases import cases_for
+from autograder.dev.mistakes import grade_mistake
+from autograder.diagnosis import relation
+from autograder.mistakes import VARIANTS, variant_module
+from autograder.registry import load_registry
+
+CATALOGUE = [(exercise, mistake) for exercise in load_registry() for mistake in exercise.mistakes]
+
+
+def test_registry_and_variants_name_the_same_mistakes():
+    declared = {(exercise.name, mistake.name) for exercise, mistake in CATALOGUE}
+    assert declared == set(VARIANTS)
+    assert len(declared) >= 30
+
+
+@pytest.mark.parametrize(
+    ("exercise", "mistake"), CATALOGUE, ids=[f"{e.name}: {m.name}" for e, m in CATALOGUE]
+)
+def test_each_mistake_loses_points_and_is_named(exercise, mistake):
+    outcome = grade_mistake(exercise, mistake)
+    assert outcome.killed, f"{mistake.name} kept full marks"
+    assert outcome.diagnosed, f"{mistake.name} was not named by the diagnosis"
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "words"),
+    [
+        (10.0, 2.0, "exactly 5 times"),
+        ([1.0, 2.0], [2.0, 4.0], "exactly 1/2"),
+        ([-1.0, 3.0], [1.0, -3.0], "opposite sign"),
+    ],
+)
+def test_simple_relations_are_put_in_words(actual, expected, words):
+    assert words in relation(actual, expected)
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        (2.0, 2.0),
+        (3.3, 1.0),
+        ([1.0, 3.0], [1.0, 2.0]),
+        (np.zeros(2), np.zeros(3)),
+        ("a", 1.0),
+    ],
+)
+def test_no_relation_is_invented(actual, expected):
+    assert relation(actual, expected) is None
+
+
+@pytest.mark.parametrize(
+    ("exercise", "mistake"), CATALOGUE, ids=[f"{e.name}: {m.name}" for e, m in CATALOGUE]
+)
+def test_each_variant_runs_on_valid_inputs(exercise, mistake):
+    """A variant that crashes would be killed for the wrong reason."""
+    valid = [
+        case
+        for case in cases_for(exercise.name, seed=3)
+        if case.task == mistake.task and case.call(reference.MODULES[exercise.name])[0] == "value"
+    ]
+    assert valid
+    variant = variant_module(exercise.name, mistake.name)
+    outcomes = [case.call(variant) for case in valid]
+    assert all(kind == "value" for kind, _ in outcomes), outcomes
