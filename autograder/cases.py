@@ -55,21 +55,27 @@ class Case:
         kwargs.update({name: np.random.default_rng(seed) for name, seed in self.seeds.items()})
         return list(copy.deepcopy(self.args)), kwargs
 
-    def call(self, module: Any) -> tuple[str, Any]:
-        """Run the case on ``module``.
+    def run(self, module: Any) -> tuple[str, Any, dict]:
+        """Run the case on ``module`` and keep the keyword arguments it was given.
 
         Returns
         -------
         tuple
-            ``("value", result)`` (a plot as :func:`axes_summary`) or
-            ``("raises", exception type name)``.
+            ``(kind, value, kwargs)``: ``("value", result, ...)`` (a plot as
+            :func:`axes_summary`) or ``("raises", exception type name, ...)``;
+            ``kwargs`` holds the generators as the call left them.
         """
         args, kwargs = self.arguments()
         try:
             result = getattr(module, self.task)(*args, **kwargs)
         except Exception as error:  # the exception type is the outcome being compared
-            return "raises", type(error).__name__
-        return "value", axes_summary(result) if self.plot else result
+            return "raises", type(error).__name__, kwargs
+        return "value", axes_summary(result) if self.plot else result, kwargs
+
+    def call(self, module: Any) -> tuple[str, Any]:
+        """Run the case on ``module``: ``(kind, value)`` as :meth:`run` gives them."""
+        kind, value, _ = self.run(module)
+        return kind, value
 
     def expected_plot(self) -> dict:
         """The summary of the plot the contract asks for, without drawing it.
@@ -119,11 +125,38 @@ def difference(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-12) -> str |
     left = np.asarray(a, dtype=np.float64)
     right = np.asarray(b, dtype=np.float64)
     if left.shape != right.shape:
-        return f"shape {left.shape} versus {right.shape}"
+        found = f"shape {left.shape} versus {right.shape}"
+        if left.ndim == right.ndim >= 1 and left.shape[1:] == right.shape[1:]:
+            common = min(len(left), len(right))
+            first = _first_departure(left[:common], right[:common], rtol, atol)
+            found += (
+                f"; the first {common} entries agree"
+                if first is None
+                else f"; they first differ at step {first}"
+            )
+        return found
     if not np.allclose(left, right, rtol=rtol, atol=atol, equal_nan=True):
         worst = np.nanmax(np.abs(left - right)) if left.size else 0.0
-        return f"values differ (largest difference {worst:.3g})"
+        found = f"values differ (largest difference {worst:.3g})"
+        if left.ndim >= 1 and len(left) > 1:  # a trajectory or history: where it departs
+            first = _first_departure(left, right, rtol, atol)
+            found += (
+                f"; they first differ at step {first}: {_entry(left[first])} versus "
+                f"{_entry(right[first])}"
+            )
+        return found
     return None
+
+
+def _first_departure(left: np.ndarray, right: np.ndarray, rtol: float, atol: float) -> int | None:
+    """The first index along the first axis where two arrays disagree."""
+    close = np.isclose(left, right, rtol=rtol, atol=atol, equal_nan=True)
+    rows = close.reshape(len(close), -1).all(axis=1)
+    return None if rows.all() else int(np.argmin(rows))
+
+
+def _entry(value: np.ndarray) -> str:
+    return f"{float(value):.6g}" if np.ndim(value) == 0 else np.array2string(value, precision=6)
 
 
 def plot_difference(student: dict, expected: dict) -> str | None:

@@ -79,3 +79,12 @@ def test_case_gives_each_side_a_fresh_generator():
 )
 def test_difference(left, right, same):
     assert (difference(left, right) is None) == same
+
+
+def test_difference_names_the_first_step_where_a_trajectory_departs():
+    message = difference(np.array([3.0, 1.0, 0.5, 9.0]), np.array([3.0, 1.0, 0.5, 0.25]))
+    assert "first differ at step 3" in message and "9 versus 0.25" in message
+    shorter = difference(np.array([3.0, 1.0]), np.array([3.0, 1.0, 0.5]))
+    assert "the first 2 entries agree" in shorter
+    rows = difference(np.zeros((3, 2)), np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]))
+    assert "first differ at step 1" in rows

@@ -257,3 +257,19 @@ def test_hanging_functions_leave_the_others_graded(tmp_path):
     assert earned["run_gd"] == earned["find_critical_lr"] == 0.0
     for task in ("classify", "predict_behaviour", "critical_lr"):
         assert earned[task] == pytest.approx(exercise.task(task).points), task
+
+
+def test_one_draw_too_many_fails_even_when_the_numbers_agree(tmp_path):
+    folder = tmp_path / "submission" / "exercise6"
+    folder.mkdir(parents=True)
+    source = (SOLUTIONS_DIR / "exercise6" / "minibatch.py").read_text(encoding="utf-8")
+    line = "    y = X @ w_true + noise * rng.standard_normal(n_samples)\n"
+    assert line in source
+    (folder / "minibatch.py").write_text(source.replace(line, line + "    rng.random()\n"))
+    results = run_in_process(folder.parent, ["exercise6"], ("public",))
+    dataset = [
+        t
+        for t in results["exercises"]["exercise6"]["tests"]
+        if t["task"] == "make_dataset" and t["status"] != "passed"
+    ]
+    assert dataset and all("another state" in t["message"] for t in dataset)

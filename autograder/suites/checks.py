@@ -30,6 +30,7 @@ def short(value: Any, width: int = 120) -> str:
             text = f"array{value.shape} {np.array2string(value, separator=', ')}"
     else:
         text = repr(value)
+    text = " ".join(text.split())  # one line, whatever NumPy's layout
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
@@ -75,9 +76,9 @@ def check_figure(submission: Any, figure: Figure) -> None:
 def check_case(submission: Any, case: Case, exercise: str) -> None:
     """Fail unless the submission does what the reference does on ``case``."""
     if case.plot:
-        kind, expected = "value", case.expected_plot()
+        kind, expected, reference_kwargs = "value", case.expected_plot(), {}
     else:
-        kind, expected = case.call(reference.MODULES[exercise])
+        kind, expected, reference_kwargs = case.run(reference.MODULES[exercise])
     args, kwargs = case.arguments()
     call = f"{case.task} ({case.label})"
     if kind == "raises":
@@ -95,13 +96,21 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
         )
     actual = _invoke(submission, case, args, kwargs)
     problem = (plot_difference if case.plot else difference)(actual, expected)
-    if problem:
-        why = _explain(exercise, case, kwargs, actual, expected)
-        pytest.fail(
-            f"{call}: {problem}; expected {short(expected)}, got {short(actual)}."
-            + (f" Diagnosis: {why}" if why else ""),
-            pytrace=False,
-        )
+    if not problem:
+        for name in case.seeds:  # the same numbers must come from the same draws
+            if kwargs[name].bit_generator.state != reference_kwargs[name].bit_generator.state:
+                pytest.fail(
+                    f"{call}: the result is right, but {name} was left in another state than "
+                    "the contract's draws leave it: draw exactly as the statement says",
+                    pytrace=False,
+                )
+        return
+    why = _explain(exercise, case, kwargs, actual, expected)
+    pytest.fail(
+        f"{call}: {problem}; expected {short(expected)}, got {short(actual)}."
+        + (f" Diagnosis: {why}" if why else ""),
+        pytrace=False,
+    )
 
 
 def _explain(exercise: str, case: Case, kwargs: dict, actual: Any, expected: Any) -> str | None:
