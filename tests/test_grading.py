@@ -82,6 +82,13 @@ def test_grade_writes_the_output_contract(graded):
             .startswith(f"# Feedback for {name}")
         )
     assert "Class overview" in (out / "summary.md").read_text(encoding="utf-8")
+    feedback = (out / "feedback" / "ada-excellent.md").read_text(encoding="utf-8")
+    for exercise in ("exercise3", "exercise4", "exercise5", "exercise6"):
+        picture = out / "plots" / f"ada-excellent-{exercise}.png"
+        assert picture.read_bytes().startswith(b"\x89PNG")
+        assert f"](../plots/ada-excellent-{exercise}.png)" in feedback
+        curves = result_of(out, "ada-excellent")["exercises"][exercise]["curves"]
+        assert len(curves["student"]) == len(curves["reference"]) >= 1
     # two entries are unreadable on purpose: the batch goes on, the exit code says so
     assert done.returncode == 1, done.stdout + done.stderr
     assert "could not process ivan-corrupt" in done.stdout
@@ -203,11 +210,16 @@ def test_check_on_a_stub_says_not_started_and_fails(tmp_path):
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def test_check_on_the_answer_key_passes_and_says_these_were_public_tests():
-    done = gdlab("check", "exercise4", "--path", str(SOLUTIONS_DIR))
+def test_check_on_the_answer_key_passes_and_says_these_were_public_tests(tmp_path):
+    folder = tmp_path / "mine"
+    shutil.copytree(SOLUTIONS_DIR, folder)
+    done = gdlab("check", "exercise4", "--path", str(folder))
     assert done.returncode == 0, done.stdout
     assert "public tests passed" in done.stdout
     assert "public tests only" in done.stdout
+    picture = folder / ".gdlab" / "exercise4.png"
+    assert f"your curves beside the reference's: {picture}" in done.stdout
+    assert picture.read_bytes().startswith(b"\x89PNG")
 
 
 def test_check_shows_the_failure_and_the_hint(tmp_path):
@@ -222,7 +234,7 @@ def test_check_shows_the_failure_and_the_hint(tmp_path):
 
 
 def test_check_json_and_progress(tmp_path):
-    done = gdlab("check", "exercise2", "--path", str(SOLUTIONS_DIR), "--json")
+    done = gdlab("check", "exercise2", "--path", str(SOLUTIONS_DIR), "--json")  # no curves
     result = json.loads(done.stdout)
     assert list(result["exercises"]) == ["exercise2"]
     assert result["exercises"]["exercise2"]["status"] == "passed"

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.grading import reports
+from autograder.grading import plots, reports
 from autograder.grading.intake import Prepared, discover, prepare, submission_name
 from autograder.grading.suites import SUITES, pytest_arguments
 from autograder.registry import load_registry
@@ -140,6 +140,11 @@ def grade_one(
         name, suite_results, prepared.problems, prepared.notes, sandbox, fatal=failure
     )
     result["digest"], result["grader"] = prepared.digest, fingerprint
+    for exercise, entry in result["exercises"].items():
+        if entry.get("curves"):
+            plots.render(
+                exercise, entry["curves"], out / reports.PLOTS / reports.plot_name(name, exercise)
+            )
     reports.write_atomically(result_path, json.dumps(result, indent=1))
     reports.write_atomically(out / "feedback" / f"{name}.md", reports.feedback_markdown(result))
     shutil.rmtree(work / name, ignore_errors=True)

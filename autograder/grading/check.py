@@ -12,10 +12,12 @@ from pathlib import Path
 
 import click
 
-from autograder.grading import reports
+from autograder.grading import plots, reports
 from autograder.grading.intake import prepare
 from autograder.grading.suites import run_in_process
 from autograder.registry import get_exercise
+
+PICTURES = ".gdlab"  # inside the student's folder; hidden, so intake ignores it
 
 
 def check(folder: Path, exercises: list[str]) -> dict:
@@ -50,6 +52,11 @@ def check(folder: Path, exercises: list[str]) -> dict:
         (suite_results or {}).get("sandbox", "-"),
     )
     result["exercises"] = {name: result["exercises"][name] for name in exercises}
+    for name, entry in result["exercises"].items():
+        if entry.get("curves") and len(exercises) == 1:  # one exercise checked: draw it
+            entry["picture"] = str(
+                plots.render(name, entry["curves"], folder / PICTURES / f"{name}.png")
+            )
     for entry in result["exercises"].values():
         entry["max_score"] = round(sum(test["max_score"] for test in entry["tests"]), 6)
     result["total"] = round(sum(e["score"] for e in result["exercises"].values()), 6)
@@ -94,6 +101,8 @@ def render(result: dict, color: bool = True) -> str:
                     lines.append(f"       {test['message']}")
             if any(test["status"] != "passed" for test in tests):
                 lines.append(f"       hint: {task.hint}")
+        if entry.get("picture"):
+            lines.append(f"  your curves beside the reference's: {entry['picture']}")
         passed = sum(test["status"] == "passed" for test in entry["tests"])
         lines.append(
             f"  {passed}/{len(entry['tests'])} public tests passed, "

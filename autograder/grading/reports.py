@@ -5,6 +5,7 @@ The layout of the output folder is a contract other tools read::
     DIR/grades.csv                 one row per submission
     DIR/results/<submission>.json  every test of every exercise
     DIR/feedback/<submission>.md   what the student reads
+    DIR/plots/<submission>-<exercise>.png  curves beside the reference's
     DIR/summary.md                 the class overview
 
 Every file is written to a temporary name and renamed into place, so a killed
@@ -22,6 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from autograder.registry import Exercise, get_exercise, load_registry
+
+PLOTS = "plots"
+
+
+def plot_name(submission: str, exercise: str) -> str:
+    """The file name of a submission's picture for an exercise, in ``DIR/plots/``."""
+    return f"{submission}-{exercise}.png"
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -134,6 +142,9 @@ def feedback_markdown(result: dict, visible: tuple[str, ...] = ("public", "hidde
         ]
         if entry.get("message"):
             lines += [entry["message"], ""]
+        if entry.get("curves"):
+            picture = f"../{PLOTS}/{plot_name(result['submission'], name)}"
+            lines += [f"Your curves beside the reference's: ![{name}]({picture})", ""]
         failed = [test for test in entry["tests"] if test["status"] != "passed"]
         if not failed:
             continue

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+import reference
+from autograder.curves import CURVES, series_of
 from autograder.loading import load_module
 from autograder.registry import Exercise, get_exercise
 from autograder.sandbox.client import (
@@ -167,8 +169,21 @@ def _workers(request: pytest.FixtureRequest):
     """One live worker at a time, shared by an exercise's public and hidden tests."""
     live: dict[str, Any] = {}
     yield live
-    for held in live.values():
+    _close(request.config, live)
+
+
+def _close(config: pytest.Config, live: dict[str, Any]) -> None:
+    """Draw the finished exercise's curves with its worker, then stop the worker."""
+    recorder = config.pluginmanager.get_plugin("gdlab-recorder")
+    for name, held in live.items():
+        if recorder is not None and name in CURVES and not isinstance(held, Absent):
+            recorder.curves[name] = {
+                "title": CURVES[name].title,
+                "student": series_of(held, name),
+                "reference": series_of(reference.MODULES[name], name),
+            }
         held.stop()
+    live.clear()
 
 
 @pytest.fixture
@@ -181,9 +196,7 @@ def submission(request: pytest.FixtureRequest, _workers: dict):
     """
     exercise = get_exercise(request.module.EXERCISE)
     if exercise.name not in _workers:
-        for held in _workers.values():
-            held.stop()
-        _workers.clear()
+        _close(request.config, _workers)
         _workers[exercise.name] = _open(request.config, exercise)
     return _workers[exercise.name]
 
@@ -227,6 +240,7 @@ class ResultRecorder:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.records: list[dict] = []
+        self.curves: dict[str, dict] = {}
         self.level = choose_level(config.getoption("--gdlab-sandbox"))
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -258,14 +272,14 @@ class ResultRecorder:
         """Score the records and write them, atomically, where the run was told."""
         path = self.config.getoption("--gdlab-results")
         if path:
-            results = score(self.records, self.level)
+            results = score(self.records, self.level, self.curves)
             temporary = Path(f"{path}.{os.getpid()}.tmp")
             temporary.write_text(json.dumps(results, indent=1), encoding="utf-8")
             os.replace(temporary, path)
 
     def results(self) -> dict:
         """The scored results so far (for in-process runs)."""
-        return score(self.records, self.level)
+        return score(self.records, self.level, self.curves)
 
 
 _KEY = pytest.StashKey[tuple]()
@@ -307,7 +321,7 @@ def _first_lines(text: str, count: int = 6) -> str:
     return "\n".join(lines[-count:])
 
 
-def score(records: list[dict], level: str) -> dict:
+def score(records: list[dict], level: str, curves: dict[str, dict] | None = None) -> dict:
     """Turn test records into points, per exercise, from the registry's shares.
 
     Parameters
@@ -316,6 +330,9 @@ def score(records: list[dict], level: str) -> dict:
         One per test, as recorded by :class:`ResultRecorder`.
     level : str
         The sandbox level used, reported with the results.
+    curves : dict, optional
+        Exercise -> the student's and the reference's curves, kept with the
+        exercise's results.
 
     Returns
     -------
@@ -349,6 +366,9 @@ def score(records: list[dict], level: str) -> dict:
         entry["score"] = round(sum(test["score"] for test in entry["tests"]), 6)
         entry["max_score"] = round(sum(test["max_score"] for test in entry["tests"]), 6)
         entry["status"] = exercise_status(entry["tests"], entry.pop("_reasons"))
+    for name, drawn in (curves or {}).items():
+        if name in exercises:
+            exercises[name]["curves"] = drawn
     return {"sandbox": level, "exercises": exercises}
 
 
