@@ -320,6 +320,17 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
             # every step of every run calls back into the grader: keep runs short
             {"steps": int(rng.integers(20, 40)), "iters": int(rng.integers(6, 14))},
         )
+    for _ in range(2):  # bisection on a 2-D bowl lands on 2 / lambda_max
+        H = rng.normal(size=(2, 2))
+        H = H @ H.T + 0.5 * np.eye(2)
+        H *= 1.5 / np.linalg.eigvalsh(H)[-1]  # lambda_max = 1.5: the rate 4/3 lies in (0, 2)
+        centre = rng.normal(size=2)
+        yield Case(
+            "find_critical_lr",
+            "a random symmetric 2x2 Hessian",
+            (_matrix_quadratic(H, centre), centre + rng.normal(size=2), centre),
+            {"steps": 30, "iters": 12},
+        )
     yield Case("predict_behaviour", "q exactly 2", (0.25, 8.0))
     yield Case("predict_behaviour", "lr = 0", (0.0, 1.0))
     yield Case("critical_lr", "a non-symmetric matrix", ([[1.0, 2.0], [0.0, 1.0]],))
