@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import reference
+from autograder.registry import get_exercise
 from reference import house_prices as ref3
 from reference import learning_rate as ref4
 from reference import momentum as ref5
@@ -396,6 +397,4 @@ def variant_module(exercise: str, name: str) -> SimpleNamespace:
 
 
 def _task_of(exercise: str, name: str) -> str:
-    from autograder.registry import get_exercise
-
     return get_exercise(exercise).mistake(name).task

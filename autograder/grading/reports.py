@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import statistics
 from pathlib import Path
-from typing import Any
 
 from autograder.registry import Exercise, get_exercise, load_registry
 
@@ -226,15 +224,3 @@ def class_summary(results: list[dict]) -> str:
 
 def _counter(entries: list[dict]):
     return lambda status: sum(entry["status"] == status for entry in entries)
-
-
-def load_results(folder: Path) -> dict[str, Any]:
-    """Every readable ``results/*.json`` under ``folder``, by submission name."""
-    found = {}
-    for path in sorted((folder / "results").glob("*.json")):
-        try:
-            result = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        found[result.get("submission", path.stem)] = result
-    return found
