@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from autograder.sandbox import functions
+from autograder.sandbox.functions import bowl_grad, quadratic_grad
 from autograder.sandbox.plots import axes_summary
 from reference import learning_rate as ref4
-from reference import momentum as ref5
 
 CASES_PER_TASK = 8
 
@@ -182,15 +183,6 @@ def plot_difference(student: dict, expected: dict) -> str | None:
     return None
 
 
-def _quadratic(a: float, c: float):
-    """Gradient of a * (x - c)**2 + k, which has curvature 2a and minimum c."""
-    return lambda x: 2 * a * (x - c)
-
-
-def _matrix_quadratic(H: np.ndarray, c: np.ndarray):
-    return lambda x: H @ (x - c)
-
-
 def _exercise1(rng: np.random.Generator) -> Iterator[Case]:
     for i in range(CASES_PER_TASK):
         n = int(rng.integers(1, 40))
@@ -227,7 +219,7 @@ def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
         yield Case(
             "numerical_gradient",
             f"theta {shape}",
-            (_smooth, theta),
+            (functions.wavy, theta),
             {"h": float(10.0 ** rng.uniform(-6, -3))},
         )
         a = rng.normal(size=(d,))
@@ -236,13 +228,9 @@ def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
     yield Case(
         "linear_gradient", "w of the wrong length", (np.ones(3), np.ones((4, 2)), np.ones(4))
     )
-    yield Case("numerical_gradient", "h = 0", (_smooth, np.ones(2)), {"h": 0.0})
+    yield Case("numerical_gradient", "h = 0", (functions.wavy, np.ones(2)), {"h": 0.0})
     yield Case("relative_error", "zeros", (np.zeros(3), np.zeros(3)))
     yield Case("relative_error", "shapes differ", (np.zeros(3), np.zeros(2)))
-
-
-def _smooth(theta: np.ndarray) -> float:
-    return float(np.sum(np.sin(theta)) + np.sum(theta**2) * np.cos(np.sum(theta)))
 
 
 def _exercise3(rng: np.random.Generator) -> Iterator[Case]:
@@ -284,7 +272,7 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
         yield Case(
             "run_gd",
             f"a={a:.3g}, lr={lr:.3g}",
-            (_quadratic(a, c), x0, lr),
+            (quadratic_grad(a, c), x0, lr),
             {"steps": int(rng.integers(0, 60))},
         )
         H = rng.normal(size=(2, 2))
@@ -294,14 +282,14 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
             "run_gd",
             "a 2-D quadratic",
             (
-                _matrix_quadratic(H, centre),
+                bowl_grad(H, centre),
                 rng.normal(size=2),
                 float(rng.uniform(0.1, 2.5) / np.linalg.eigvalsh(H)[-1]),
             ),
         )
         rate = [0.3, 0.9, 1.0, 1.1, 0.5][i % 5]  # in units of 1/a: converging ... diverged
         a_exact = 2.0 ** int(rng.integers(-2, 3))  # powers of two make lr = 1/a exact
-        trajectory = ref4.run_gd(_quadratic(a_exact, c), x0, rate / a_exact, steps=30)
+        trajectory = ref4.run_gd(quadratic_grad(a_exact, c), x0, rate / a_exact, steps=30)
         yield Case("classify", f"lr = {rate}/a", (trajectory, c))
         yield Case(
             "predict_behaviour",
@@ -316,8 +304,8 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
         yield Case(
             "find_critical_lr",
             f"a={a:.3g}",
-            (_quadratic(a, c), x0, c),
-            # every step of every run calls back into the grader: keep runs short
+            (quadratic_grad(a, c), x0, c),
+            # short runs keep the bisection quick
             {"steps": int(rng.integers(20, 40)), "iters": int(rng.integers(6, 14))},
         )
     for _ in range(2):  # bisection on a 2-D bowl lands on 2 / lambda_max
@@ -328,7 +316,7 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
         yield Case(
             "find_critical_lr",
             "a random symmetric 2x2 Hessian",
-            (_matrix_quadratic(H, centre), centre + rng.normal(size=2), centre),
+            (bowl_grad(H, centre), centre + rng.normal(size=2), centre),
             {"steps": 30, "iters": 12},
         )
     yield Case("predict_behaviour", "q exactly 2", (0.25, 8.0))
@@ -336,11 +324,11 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("critical_lr", "a non-symmetric matrix", ([[1.0, 2.0], [0.0, 1.0]],))
     yield Case("critical_lr", "a negative curvature", (-1.0,))
     yield Case("classify", "a run that does not move", ([3.0, 3.0, 3.0], 2.0))
-    yield Case("run_gd", "a start beyond the limit", (ref4.grad, 2e6, 0.1))
+    yield Case("run_gd", "a start beyond the limit", (functions.parabola_grad, 2e6, 0.1))
     yield Case(
         "find_critical_lr",
         "a bracket without the critical rate",
-        (ref4.grad, 0.0, 2.0),
+        (functions.parabola_grad, 0.0, 2.0),
         {"lo": 0.0, "hi": 0.5},
     )
 
@@ -348,18 +336,23 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
 def _exercise5(rng: np.random.Generator) -> Iterator[Case]:
     for i in range(CASES_PER_TASK):
         x0, lr = float(rng.uniform(-3, 3)), float(rng.uniform(0.001, 0.02))
-        steps = int(rng.integers(0, 80))  # each step calls back into the grader
-        yield Case("gradient_descent", f"x0={x0:.3g}", (ref5.grad, x0), {"lr": lr, "steps": steps})
+        steps = int(rng.integers(0, 80))  # each call runs them in the worker
+        yield Case(
+            "gradient_descent",
+            f"x0={x0:.3g}",
+            (functions.double_well_grad, x0),
+            {"lr": lr, "steps": steps},
+        )
         yield Case(
             "momentum_descent",
             f"x0={x0:.3g}",
-            (ref5.grad, x0),
+            (functions.double_well_grad, x0),
             {"lr": lr, "beta": float(rng.uniform(0.5, 0.95)), "steps": steps},
         )
         yield Case(
             "random_restarts",
             f"seed {i}",
-            (ref5.f, ref5.grad),
+            (functions.double_well, functions.double_well_grad),
             {
                 "n_restarts": int(rng.integers(1, 6)),
                 "steps": int(rng.integers(10, 60)),
@@ -367,17 +360,25 @@ def _exercise5(rng: np.random.Generator) -> Iterator[Case]:
             },
             seeds={"rng": int(rng.integers(0, 2**31))},
         )
-    yield Case("gradient_descent", "a diverging rate", (ref5.grad, 3.0), {"lr": 0.1})
-    yield Case("momentum_descent", "a diverging rate", (ref5.grad, 3.0), {"lr": 0.1})
+    yield Case(
+        "gradient_descent", "a diverging rate", (functions.double_well_grad, 3.0), {"lr": 0.1}
+    )
+    yield Case(
+        "momentum_descent", "a diverging rate", (functions.double_well_grad, 3.0), {"lr": 0.1}
+    )
     yield Case(
         "random_restarts",
         "every run diverges",
-        (ref5.f, ref5.grad),
+        (functions.double_well, functions.double_well_grad),
         {"lr": 1.0, "low": 5.0, "high": 6.0, "n_restarts": 3},
         seeds={"rng": 3},
     )
     yield Case(
-        "random_restarts", "no restarts", (ref5.f, ref5.grad), {"n_restarts": 0}, seeds={"rng": 3}
+        "random_restarts",
+        "no restarts",
+        (functions.double_well, functions.double_well_grad),
+        {"n_restarts": 0},
+        seeds={"rng": 3},
     )
 
 

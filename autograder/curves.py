@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from autograder.sandbox import functions
 from reference import house_prices as ref3
-from reference import learning_rate as ref4
 from reference import minibatch as ref6
-from reference import momentum as ref5
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ CURVES: dict[str, Curves] = {
         "x",
         False,
         tuple(
-            (f"lr = {lr}", lambda m, lr=lr: m.run_gd(ref4.grad, 0.0, lr))
+            (f"lr = {lr}", lambda m, lr=lr: m.run_gd(functions.parabola_grad, 0.0, lr))
             for lr in (0.1, 0.9, 1.0, 1.1)
         ),
     ),
@@ -69,8 +68,8 @@ CURVES: dict[str, Curves] = {
         "x",
         False,
         (
-            ("gradient_descent", lambda m: m.gradient_descent(ref5.grad, 3.0)),
-            ("momentum_descent", lambda m: m.momentum_descent(ref5.grad, 3.0)),
+            ("gradient_descent", lambda m: m.gradient_descent(functions.double_well_grad, 3.0)),
+            ("momentum_descent", lambda m: m.momentum_descent(functions.double_well_grad, 3.0)),
         ),
     ),
     "exercise6": Curves(

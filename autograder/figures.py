@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from autograder.sandbox import functions
 from reference import house_prices as ref3
 from reference import learning_rate as ref4
 from reference import minibatch as ref6
-from reference import momentum as ref5
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def _gradient_check(m: Any) -> float:
     rng = np.random.default_rng(7)
     X, y, w = rng.standard_normal((20, 3)), rng.standard_normal(20), rng.standard_normal(3)
     analytic = m.linear_gradient(w, X, y)
-    numeric = m.numerical_gradient(lambda v: float(np.mean((X @ v - y) ** 2)), w)
+    numeric = m.numerical_gradient(functions.Function("mean_squared", X=X, y=y), w)
     return m.relative_error(analytic, numeric)
 
 
@@ -215,7 +215,7 @@ def _lr_table_figures() -> list[Figure]:
                 "exercise4",
                 "run_gd",
                 f"run_gd(grad, 0.0, lr={lr_text})[-1]",
-                lambda m, lr=lr: m.run_gd(ref4.grad, 0.0, lr)[-1],
+                lambda m, lr=lr: m.run_gd(functions.parabola_grad, 0.0, lr)[-1],
                 approx(last),
             )
         )
@@ -346,7 +346,7 @@ FIGURES: tuple[Figure, ...] = (
         "exercise4",
         "run_gd",
         "run_gd(grad, 0.0, lr=1.5): iterates before stopping",
-        lambda m: len(m.run_gd(ref4.grad, 0.0, 1.5)),
+        lambda m: len(m.run_gd(functions.parabola_grad, 0.0, 1.5)),
         exactly(20),
     ),
     Figure(
@@ -363,7 +363,7 @@ FIGURES: tuple[Figure, ...] = (
         "exercise4",
         "find_critical_lr",
         "find_critical_lr(grad, 0.0, 2.0)",
-        lambda m: m.find_critical_lr(ref4.grad, 0.0, 2.0),
+        lambda m: m.find_critical_lr(functions.parabola_grad, 0.0, 2.0),
         within(1.0, 1e-3),
     ),
     # exercise5
@@ -371,42 +371,44 @@ FIGURES: tuple[Figure, ...] = (
         "exercise5",
         "gradient_descent",
         "gradient_descent(grad, 3.0)[-1]: local minimum",
-        lambda m: m.gradient_descent(ref5.grad, 3.0)[-1],
+        lambda m: m.gradient_descent(functions.double_well_grad, 3.0)[-1],
         approx("1.96799"),
     ),
     Figure(
         "exercise5",
         "momentum_descent",
         "momentum_descent(grad, 3.0)[-1]: global minimum",
-        lambda m: m.momentum_descent(ref5.grad, 3.0)[-1],
+        lambda m: m.momentum_descent(functions.double_well_grad, 3.0)[-1],
         approx("-2.03050"),
     ),
     Figure(
         "exercise5",
         "gradient_descent",
         "gradient_descent(grad, -3.0)[-1]: global minimum",
-        lambda m: m.gradient_descent(ref5.grad, -3.0)[-1],
+        lambda m: m.gradient_descent(functions.double_well_grad, -3.0)[-1],
         within(-2.03055, 1e-3),
     ),
     Figure(
         "exercise5",
         "momentum_descent",
         "momentum_descent(grad, -3.0)[-1]: global minimum",
-        lambda m: m.momentum_descent(ref5.grad, -3.0)[-1],
+        lambda m: m.momentum_descent(functions.double_well_grad, -3.0)[-1],
         within(-2.03055, 1e-3),
     ),
     Figure(
         "exercise5",
         "gradient_descent",
         "gradient_descent(grad, 3.0, lr=0.1): stops early",
-        lambda m: m.gradient_descent(ref5.grad, 3.0, lr=0.1),
+        lambda m: m.gradient_descent(functions.double_well_grad, 3.0, lr=0.1),
         approx("3", "-3.1", "3.7564", "-11.535", "583.88", "-7.96e7"),
     ),
     Figure(
         "exercise5",
         "random_restarts",
         "random_restarts(f, grad, rng=default_rng(0)): (best_x, best_f)",
-        lambda m: m.random_restarts(ref5.f, ref5.grad, rng=np.random.default_rng(0)),
+        lambda m: m.random_restarts(
+            functions.double_well, functions.double_well_grad, rng=np.random.default_rng(0)
+        ),
         approx("-2.03055", "-18.01539"),
     ),
     # exercise6

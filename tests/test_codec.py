@@ -18,6 +18,7 @@ import time
 import numpy as np
 import pytest
 
+from autograder.sandbox import functions
 from autograder.sandbox.codec import (
     HEADER,
     MAX_DEPTH,
@@ -394,6 +395,34 @@ def test_callables_without_a_registrar_are_refused(function):
         dumps(function)
     with pytest.raises(CodecError):
         to_wire([1, {"f": function}])
+
+
+def test_named_functions_travel_by_name_and_are_rebuilt_only_by_the_worker():
+    grad = functions.bowl_grad(np.diag([1.0, 3.0]), [1.0, -1.0])
+    payload = dumps([grad], callbacks=lambda function: pytest.fail("not a callback"))
+    assert json.loads(payload)[0]["$function"][0] == "bowl_grad"
+    (rebuilt,) = loads(payload, callback=lambda i: None)
+    assert isinstance(rebuilt, functions.Function) and rebuilt is not grad
+    point = np.array([0.5, 2.0])
+    np.testing.assert_array_equal(rebuilt(point), grad(point))
+    with pytest.raises(CodecError):  # replies never carry functions
+        loads(payload)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        ["open", {"$dict": {}}],  # only the fixed table's names
+        ["__init__", {"$dict": {}}],
+        ["parabola"],
+        ["parabola", [1]],
+        ["parabola", {"$dict": {"x": {"$callback": 0}}}],  # parameters are plain data only
+        "parabola",
+    ],
+)
+def test_malformed_functions_are_refused(body):
+    with pytest.raises(CodecError):
+        from_wire({"$function": body}, callback=lambda i: i)
 
 
 @pytest.mark.parametrize("body", ["0", 1.0, True, None, [0], {"id": 0}])

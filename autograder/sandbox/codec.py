@@ -14,6 +14,7 @@ dict with str keys         ``{"$dict": {...}}``
 complex                    ``{"$complex": [real, imag]}``
 NumPy numeric scalar       ``{"$scalar": [dtype, value]}``
 NumPy numeric array        ``{"$array": [dtype, shape, base64 bytes]}``
+a ``functions.Function``   ``{"$function": [name, params]}`` (arguments only)
 grader-side callable       ``{"$callback": id}`` (arguments only)
 ``np.random.Generator``    ``{"$rng": [bit generator name, state]}`` (PCG64 only,
                            what ``np.random.default_rng`` makes)
@@ -39,6 +40,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+try:
+    from . import functions
+except ImportError:  # in the worker, loaded as a top-level module beside functions.py
+    import functions
 
 MAX_DEPTH = 32
 MAX_DIMENSIONS = 32
@@ -137,6 +143,8 @@ def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: in
         if type(bit_generator).__name__ not in BIT_GENERATORS:
             raise CodecError("only PCG64 generators (np.random.default_rng) can be sent")
         return {"$rng": [type(bit_generator).__name__, bit_generator.state]}
+    if isinstance(value, functions.Function) and callbacks is not None:
+        return {"$function": [value.name, to_wire(value.params, callbacks, depth + 1)]}
     if callable(value) and callbacks is not None:
         return {"$callback": callbacks(value)}
     raise CodecError(f"a {type(value).__name__} object is not plain data")
@@ -208,7 +216,19 @@ def from_wire(wire: Any, callback: Callable[[int], Any] | None = None, depth: in
         return _generator(*body)
     if tag == "$callback" and type(body) is int and callback is not None:
         return callback(body)
+    if tag == "$function" and callback is not None:
+        return _function(body, depth)
     raise CodecError(f"unexpected {tag!r} in a message")
+
+
+def _function(body: Any, depth: int) -> functions.Function:
+    """A formula of the fixed table, with plain-data parameters."""
+    if type(body) is not list or len(body) != 2 or body[0] not in functions.FORMULAS:
+        raise CodecError("malformed function")
+    params = from_wire(body[1], None, depth + 1)
+    if type(params) is not dict:
+        raise CodecError("malformed function")
+    return functions.Function(body[0], **params)
 
 
 def _numbers(body: Any, count: int) -> bool:

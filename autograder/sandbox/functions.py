@@ -1,0 +1,111 @@
+"""Pure functions that the grader passes to student code by name.
+
+Descent exercises take a function argument (``grad``, ``f``). A grader-side
+callable is served by calling back over the pipe, about 200 µs a call, and a
+descent makes thousands of calls. The functions the suites pass are simple
+formulas, so they travel as ``Function(name, params)`` instead and the worker
+rebuilds them from this table: the same formula in both processes gives the
+same bits, at native speed.
+
+Nothing is lost by evaluating them in the worker: student code runs there and
+could return any number it likes anyway; grading compares results. Only the
+standard library and NumPy are imported (the worker loads this file beside
+itself).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def _parabola(x: Any) -> Any:
+    return x**2 - 4 * x + 5  # exercise 4's f; the same expression as the contract's
+
+
+def _parabola_grad(x: Any) -> Any:
+    return 2 * x - 4
+
+
+def _double_well(x: Any) -> Any:
+    return x**4 - 8 * x**2 + x  # exercise 5's f
+
+
+def _double_well_grad(x: Any) -> Any:
+    return 4 * x**3 - 16 * x + 1
+
+
+def _quadratic_grad(x: Any, a: float, c: float) -> Any:
+    return 2 * a * (x - c)  # of a * (x - c)**2 + k: curvature 2a, minimum at c
+
+
+def _bowl_grad(x: Any, H: np.ndarray, c: np.ndarray) -> Any:
+    return H @ (x - c)  # of (x - c) @ H @ (x - c) / 2
+
+
+def _wavy(theta: Any) -> float:
+    theta = np.asarray(theta, dtype=np.float64)
+    return float(np.sum(np.sin(theta)) + np.sum(theta**2) * np.cos(np.sum(theta)))
+
+
+def _mean_squared(w: Any, X: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((X @ w - y) ** 2))
+
+
+FORMULAS = {
+    "parabola": _parabola,
+    "parabola_grad": _parabola_grad,
+    "double_well": _double_well,
+    "double_well_grad": _double_well_grad,
+    "quadratic_grad": _quadratic_grad,
+    "bowl_grad": _bowl_grad,
+    "wavy": _wavy,
+    "mean_squared": _mean_squared,
+}
+
+
+class Function:
+    """One formula of :data:`FORMULAS` with fixed parameters.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`FORMULAS`.
+    **params
+        Plain-data parameters (numbers, arrays) of the formula.
+
+    Examples
+    --------
+    >>> grad = Function("quadratic_grad", a=2.0, c=1.0)
+    >>> grad(3.0)
+    8.0
+    """
+
+    def __init__(self, name: str, **params: Any) -> None:
+        if name not in FORMULAS:
+            raise ValueError(f"unknown function {name!r}")
+        self.name, self.params, self._formula = name, params, FORMULAS[name]
+
+    def __call__(self, x: Any) -> Any:
+        return self._formula(x, **self.params)
+
+    def __repr__(self) -> str:
+        return self.name if not self.params else f"{self.name}(...)"
+
+
+def quadratic_grad(a: float, c: float) -> Function:
+    """Gradient of ``a * (x - c)**2 + k``: curvature ``2a``, minimum at ``c``."""
+    return Function("quadratic_grad", a=float(a), c=float(c))
+
+
+def bowl_grad(H: np.ndarray, c: np.ndarray) -> Function:
+    """Gradient ``H (x - c)`` of a quadratic bowl with Hessian ``H`` and centre ``c``."""
+    return Function("bowl_grad", H=np.asarray(H, dtype=np.float64), c=np.asarray(c, np.float64))
+
+
+parabola = Function("parabola")
+parabola_grad = Function("parabola_grad")
+double_well = Function("double_well")
+double_well_grad = Function("double_well_grad")
+wavy = Function("wavy")
