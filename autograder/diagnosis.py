@@ -48,13 +48,14 @@ def matching_mistake(
     str or None
         ``"<name>: <explanation>"``, or ``None`` when no variant matches.
     """
+    tolerance = get_exercise(exercise).task(task).tolerance  # a mistake made the student's way
     for mistake in get_exercise(exercise).mistakes:
         if mistake.task != task or (exercise, mistake.name) in UNUSED_GENERATOR:
             continue
         ok, value = _quietly(
             lambda mistake=mistake: compute(variant_module(exercise, mistake.name))
         )
-        if ok and difference(actual, value, rtol=1e-9, atol=1e-12) is None:
+        if ok and difference(actual, value, tolerance.rtol, tolerance.atol) is None:
             return f"{mistake.name}: {mistake.explanation}"
     return None
 

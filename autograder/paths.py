@@ -24,3 +24,8 @@ def stub_path(exercise: Exercise, root: Path = EXERCISES_DIR) -> Path:
 def solution_path(exercise: Exercise, root: Path = SOLUTIONS_DIR) -> Path:
     """The answer key of ``exercise`` under ``root`` (``solutions/`` by default)."""
     return root / exercise.name / exercise.filename
+
+
+def statement_path(exercise: Exercise, root: Path = EXERCISES_DIR) -> Path:
+    """The statement students read, e.g. ``exercises/exercise3/README.md``."""
+    return root / exercise.name / "README.md"

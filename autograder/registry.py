@@ -25,6 +25,34 @@ class RegistryError(ValueError):
 
 
 @dataclass(frozen=True)
+class Tolerance:
+    """How closely a kind of result must match the reference.
+
+    Attributes
+    ----------
+    name : str
+        The kind of quantity, e.g. ``"closed-form"``.
+    rtol, atol : float
+        Relative and absolute tolerance, as in :func:`numpy.isclose`:
+        ``|actual - expected| <= atol + rtol * |expected|``.
+    why : str
+        Why this kind of result gets this tolerance, for students.
+    """
+
+    name: str
+    rtol: float
+    atol: float
+    why: str
+
+    @property
+    def statement(self) -> str:
+        """The tolerance in words, for messages."""
+        if self.rtol == 0 and self.atol == 0:
+            return f"compared exactly: {self.why}"
+        return f"compared to a relative {self.rtol:g} and an absolute {self.atol:g}: {self.why}"
+
+
+@dataclass(frozen=True)
 class Task:
     """One graded function of an exercise.
 
@@ -41,6 +69,8 @@ class Task:
         The sentence the stub shows in place of the answer.
     hint : str
         Shown to a student whose answer to this task fails.
+    tolerance : Tolerance
+        How closely its results must match the reference's.
     """
 
     function: str
@@ -48,6 +78,7 @@ class Task:
     public_points: int
     todo: str
     hint: str
+    tolerance: Tolerance
 
     @property
     def hidden_points(self) -> int:
@@ -121,6 +152,29 @@ class Exercise:
                 return task
         raise KeyError(f"{self.name} has no task {function!r}")
 
+    def tolerance_statement(self) -> str:
+        """The statement's paragraph on how each task's results are compared.
+
+        Returns
+        -------
+        str
+            Markdown: one bullet per tolerance, listing its tasks.
+        """
+        groups: dict[Tolerance, list[str]] = {}
+        for task in self.tasks:
+            groups.setdefault(task.tolerance, []).append(f"`{task.function}`")
+        lines = [
+            "**Tolerances.** Your results are compared with a trusted reference implementation,"
+            " each kind of result to its own tolerance:"
+        ]
+        for tolerance, functions in groups.items():
+            if tolerance.rtol == 0 and tolerance.atol == 0:
+                bound = "exactly"
+            else:
+                bound = f"to a relative {tolerance.rtol:g} and an absolute {tolerance.atol:g}"
+            lines.append(f"- {', '.join(functions)}: {bound}, because {tolerance.why}.")
+        return "\n".join(lines)
+
     def mistake(self, name: str) -> Mistake:
         """Return the mistake called ``name``; ``KeyError`` if there is none."""
         for mistake in self.mistakes:
@@ -134,9 +188,23 @@ def _require(condition: bool, message: str) -> None:
         raise RegistryError(message)
 
 
-def _parse_task(exercise: str, raw: dict) -> Task:
+def _parse_tolerance(name: str, raw: dict) -> Tolerance:
+    where = f"tolerance {name!r}"
+    _require(
+        isinstance(raw, dict) and set(raw) == {"rtol", "atol", "why"},
+        f"{where}: a tolerance has exactly the keys atol, rtol, why",
+    )
+    for key in ("rtol", "atol"):
+        _require(
+            isinstance(raw[key], (int, float)) and 0 <= raw[key] < 1,
+            f"{where}: {key} must be a number from 0 to 1",
+        )
+    return Tolerance(name, float(raw["rtol"]), float(raw["atol"]), str(raw["why"]).strip())
+
+
+def _parse_task(exercise: str, raw: dict, tolerances: dict[str, Tolerance]) -> Task:
     where = f"{exercise}, task {raw.get('function', '?')!r}"
-    keys = {"function", "points", "public_points", "todo", "hint"}
+    keys = {"function", "points", "public_points", "todo", "hint", "tolerance"}
     _require(set(raw) == keys, f"{where}: a task has exactly the keys {sorted(keys)}")
     _require(str(raw["function"]).isidentifier(), f"{where}: function must be an identifier")
     _require(
@@ -148,12 +216,17 @@ def _parse_task(exercise: str, raw: dict) -> Task:
         f"{where}: public_points must be an integer from 0 to points",
     )
     _require(bool(str(raw["todo"]).strip()), f"{where}: the TODO text is empty")
+    _require(
+        raw["tolerance"] in tolerances,
+        f"{where}: tolerance must be one of {sorted(tolerances)}",
+    )
     return Task(
         raw["function"],
         raw["points"],
         raw["public_points"],
         raw["todo"].strip(),
         raw["hint"].strip(),
+        tolerances[raw["tolerance"]],
     )
 
 
@@ -167,7 +240,7 @@ def _parse_mistake(exercise: str, functions: list[str], raw: dict) -> Mistake:
     return Mistake(raw["name"], raw["task"], raw["explanation"].strip())
 
 
-def _parse_exercise(raw: dict) -> Exercise:
+def _parse_exercise(raw: dict, tolerances: dict[str, Tolerance]) -> Exercise:
     name = raw.get("name", "?")
     keys = {"name", "title", "module", "time_limit", "hints", "task"}
     _require(
@@ -183,7 +256,7 @@ def _parse_exercise(raw: dict) -> Exercise:
         isinstance(raw["time_limit"], (int, float)) and raw["time_limit"] > 0,
         f"{name}: time_limit must be a positive number of seconds",
     )
-    tasks = tuple(_parse_task(name, task) for task in raw["task"])
+    tasks = tuple(_parse_task(name, task, tolerances) for task in raw["task"])
     _require(bool(tasks), f"{name}: an exercise needs at least one task")
     functions = [task.function for task in tasks]
     _require(len(set(functions)) == len(functions), f"{name}: a function is listed twice")
@@ -223,8 +296,13 @@ def parse_registry(text: str) -> tuple[Exercise, ...]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise RegistryError(f"the registry is not valid TOML: {error}") from None
-    _require(set(data) == {"exercise"}, "the registry holds only [[exercise]] tables")
-    exercises = tuple(_parse_exercise(raw) for raw in data["exercise"])
+    _require(
+        set(data) == {"tolerance", "exercise"},
+        "the registry holds [tolerance.*] and [[exercise]] tables, nothing else",
+    )
+    _require(isinstance(data["tolerance"], dict), "tolerance must be a table of tables")
+    tolerances = {name: _parse_tolerance(name, raw) for name, raw in data["tolerance"].items()}
+    exercises = tuple(_parse_exercise(raw, tolerances) for raw in data["exercise"])
     names = [exercise.name for exercise in exercises]
     _require(len(set(names)) == len(names), "two exercises share a name")
     return exercises

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.paths import solution_path, stub_path
+from autograder.paths import solution_path, statement_path, stub_path
 from autograder.registry import RegistryError, get_exercise, load_registry, parse_registry
 
-GOOD = """
+TOLERANCE = """
+[tolerance.loose]
+rtol = 1e-6
+atol = 0
+why = "it is a rough thing."
+"""
+
+EXERCISE = """
 [[exercise]]
 name = "exercise9"
 title = "A title"
@@ -21,7 +28,9 @@ points = 2
 public_points = 1
 todo = "do it."
 hint = "really."
+tolerance = "loose"
 """
+GOOD = TOLERANCE + EXERCISE
 
 
 def test_bundled_registry_names_six_exercises_with_their_files():
@@ -38,6 +47,9 @@ def test_a_valid_registry_parses():
     assert exercise.filename == "thing.py"
     assert exercise.task("do_it").points == 2
     assert exercise.task("do_it").hidden_points == 1
+    assert exercise.task("do_it").tolerance.statement == (
+        "compared to a relative 1e-06 and an absolute 0: it is a rough thing."
+    )
     with pytest.raises(KeyError):
         exercise.task("missing")
 
@@ -53,6 +65,10 @@ def test_a_valid_registry_parses():
         (("public_points = 1", "public_points = 3"), "public_points"),
         (('todo = "do it."', 'todo = "  "'), "TODO text is empty"),
         (('hint = "really."\n', ""), "exactly the keys"),
+        (('tolerance = "loose"', 'tolerance = "tight"'), "tolerance must be one of"),
+        (("rtol = 1e-6", "rtol = 2"), "rtol must be a number from 0 to 1"),
+        (('why = "it is a rough thing."\n', ""), "exactly the keys atol, rtol, why"),
+        (("[tolerance.loose]", ""), r"\[tolerance.\*\] and \[\[exercise\]\] tables, nothing else"),
         (("[[exercise.task]]", "[[exercise.tsk]]"), "has the keys"),
         (("title =", "title = = "), "not valid TOML"),
     ],
@@ -64,7 +80,7 @@ def test_a_malformed_registry_is_refused_with_a_reason(change, message):
 
 def test_duplicates_are_refused():
     with pytest.raises(RegistryError, match="share a name"):
-        parse_registry(GOOD + GOOD.replace("[[exercise.task]]", "[[exercise.task]]"))
+        parse_registry(GOOD + EXERCISE)
     twice = GOOD + GOOD[GOOD.index("[[exercise.task]]") :]
     with pytest.raises(RegistryError, match="listed twice"):
         parse_registry(twice)
@@ -94,3 +110,12 @@ def test_mistakes_are_parsed_and_checked_against_the_tasks():
         parse_registry(GOOD + MISTAKE + MISTAKE)
     with pytest.raises(RegistryError, match="exactly the keys name, task, explanation"):
         parse_registry(GOOD + MISTAKE.replace('explanation = "you doubled twice."\n', ""))
+
+
+def test_each_statement_states_its_time_limit_and_tolerances():
+    for exercise in load_registry():
+        statement = statement_path(exercise).read_text(encoding="utf-8")
+        assert f"Grading allows {exercise.time_limit:g} seconds" in statement, exercise.name
+        assert exercise.tolerance_statement() in statement, (
+            f"{exercise.name}: paste Exercise.tolerance_statement() into its README"
+        )

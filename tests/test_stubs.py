@@ -8,6 +8,11 @@ from autograder.dev.stubs import StubError, build_stub, solution_text
 from autograder.registry import parse_registry
 
 REGISTRY = """
+[tolerance.exact]
+rtol = 0
+atol = 0
+why = "right or wrong."
+
 [[exercise]]
 name = "exercise9"
 title = "Doubling"
@@ -21,6 +26,7 @@ points = 1
 public_points = 1
 todo = "double every element of x."
 hint = "multiply by two."
+tolerance = "exact"
 """
 
 KEY = '''"""Module docstring."""

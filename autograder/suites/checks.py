@@ -18,6 +18,7 @@ import reference
 from autograder.cases import Case, cases_for, difference, plot_difference
 from autograder.diagnosis import diagnose, unused_generator
 from autograder.figures import Figure, figures_for
+from autograder.registry import get_exercise
 
 PUBLIC_SEED = 20_261_121
 EXAMPLES_PER_TASK = 2
@@ -95,7 +96,11 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
             pytrace=False,
         )
     actual = _invoke(submission, case, args, kwargs)
-    problem = (plot_difference if case.plot else difference)(actual, expected)
+    tolerance = get_exercise(exercise).task(case.task).tolerance
+    if case.plot:
+        problem = plot_difference(actual, expected)
+    else:
+        problem = difference(actual, expected, tolerance.rtol, tolerance.atol)
     if not problem:
         for name in case.seeds:  # the same numbers must come from the same draws
             if kwargs[name].bit_generator.state != reference_kwargs[name].bit_generator.state:
@@ -107,7 +112,8 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
         return
     why = _explain(exercise, case, kwargs, actual, expected)
     pytest.fail(
-        f"{call}: {problem}; expected {short(expected)}, got {short(actual)}."
+        f"{call}: {problem}; expected {short(expected)}, got {short(actual)} "
+        f"({case.task}'s results are {tolerance.statement})."
         + (f" Diagnosis: {why}" if why else ""),
         pytrace=False,
     )
