@@ -16,9 +16,12 @@ import pytest
 
 import reference
 from autograder.cases import Case, cases_for, difference, plot_difference
-from autograder.diagnosis import diagnose, unused_generator
+from autograder.diagnosis import changed_in_place, diagnose, unused_generator
 from autograder.figures import Figure, figures_for
+from autograder.properties import Property, properties_for
 from autograder.registry import get_exercise
+from autograder.sandbox import arguments
+from autograder.sandbox.client import StudentFailure
 
 PUBLIC_SEED = 20_261_121
 EXAMPLES_PER_TASK = 2
@@ -54,6 +57,12 @@ def example_params(exercise: str) -> dict:
 def hidden_params(exercise: str, seed: int) -> dict:
     """Parametrize keywords over the hidden cases drawn with ``seed``."""
     return _case_params(cases_for(exercise, seed))
+
+
+def property_params(exercise: str, seed: int) -> dict:
+    """Parametrize keywords over the properties drawn with ``seed``."""
+    found = properties_for(exercise, seed)
+    return {"argvalues": found, "ids": [f"{item.task}: {item.claim}" for item in found]}
 
 
 def _case_params(cases: list[Case]) -> dict:
@@ -101,6 +110,14 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
         problem = plot_difference(actual, expected)
     else:
         problem = difference(actual, expected, tolerance.rtol, tolerance.atol)
+    changed = arguments.describe(getattr(submission, "changed_arguments", []), case.unchanged)
+    if changed and not problem:
+        pytest.fail(
+            f"{call}: the result is right, but your function changed {', '.join(changed)} in "
+            "place, and the contract leaves it unchanged. Diagnosis: "
+            + changed_in_place(exercise, case.task, changed),
+            pytrace=False,
+        )
     if not problem:
         for name in case.seeds:  # the same numbers must come from the same draws
             if kwargs[name].bit_generator.state != reference_kwargs[name].bit_generator.state:
@@ -117,6 +134,25 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
         + (f" Diagnosis: {why}" if why else ""),
         pytrace=False,
     )
+
+
+def check_property(submission: Any, promise: Property) -> None:
+    """Fail, in the property's own words, unless the submission keeps it."""
+    try:
+        problem = promise.check(submission)
+    except StudentFailure:
+        raise
+    except Exception as error:
+        if getattr(error, "from_student", False):
+            raise
+        # The property read the student's result and could not use it.
+        pytest.fail(
+            f"{promise.task} returned a result that is not what the contract describes "
+            f"({type(error).__name__}: {short(str(error))})",
+            pytrace=False,
+        )
+    if problem:
+        pytest.fail(problem.rstrip(".") + ".", pytrace=False)
 
 
 def _explain(exercise: str, case: Case, kwargs: dict, actual: Any, expected: Any) -> str | None:

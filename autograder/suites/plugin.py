@@ -22,6 +22,7 @@ import reference
 from autograder.curves import CURVES, series_of
 from autograder.loading import load_module
 from autograder.registry import Exercise, get_exercise
+from autograder.sandbox import arguments
 from autograder.sandbox.client import (
     CallTimeout,
     NotStarted,
@@ -30,7 +31,7 @@ from autograder.sandbox.client import (
     Worker,
 )
 from autograder.sandbox.levels import Limits, choose_level
-from autograder.sandbox.plots import axes_summary
+from autograder.sandbox.plots import axes_summary, open_figures
 from autograder.suites import checks
 
 MESSAGE_LIMIT = 600
@@ -60,13 +61,25 @@ class InProcess:
 
     def __init__(self, module: Any) -> None:
         self._module = module
+        self.changed_arguments: list = []
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._module, name)
+        function = getattr(self._module, name)
+        if not callable(function):
+            return function
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            before = arguments.snapshot(args, kwargs)
+            result = function(*args, **kwargs)
+            self.changed_arguments = arguments.changed(args, kwargs, before)
+            return result
+
+        return call
 
     def plot(self, name: str, *args: Any, **kwargs: Any) -> dict:
         """The same plain summary the sandbox returns."""
-        return axes_summary(getattr(self._module, name)(*args, **kwargs))
+        figures = open_figures()
+        return axes_summary(getattr(self._module, name)(*args, **kwargs), figures)
 
     def stop(self) -> None:
         """Nothing to stop."""
@@ -147,10 +160,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize by argument name: ``figure``, ``example`` and ``hidden_case``.
+    """Parametrize by argument name: ``figure``, ``example``, ``hidden_case``, ``hidden_property``.
 
     The values come from the test module's ``EXERCISE``: the contract's figures,
-    the public example cases, and the hidden cases drawn with ``--gdlab-seed``.
+    the public example cases, and the hidden cases and properties drawn with
+    ``--gdlab-seed``.
     """
     exercise = getattr(metafunc.module, "EXERCISE", None)
     if exercise is None:
@@ -159,9 +173,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("figure", **checks.figure_params(exercise))
     if "example" in metafunc.fixturenames:
         metafunc.parametrize("example", **checks.example_params(exercise))
+    seed = int(metafunc.config.getoption("--gdlab-seed"))
     if "hidden_case" in metafunc.fixturenames:
-        seed = int(metafunc.config.getoption("--gdlab-seed"))
         metafunc.parametrize("hidden_case", **checks.hidden_params(exercise, seed))
+    if "hidden_property" in metafunc.fixturenames:
+        metafunc.parametrize("hidden_property", **checks.property_params(exercise, seed))
 
 
 @pytest.fixture(scope="session")
