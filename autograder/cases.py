@@ -41,6 +41,9 @@ class Case:
         Keyword arguments to pass as ``np.random.default_rng(seed)``.
     plot : bool
         The result is a matplotlib Axes, compared through :func:`axes_summary`.
+    unchanged : dict
+        Position or keyword -> name of the array arguments the contract says
+        the call leaves unchanged.
     """
 
     task: str
@@ -49,6 +52,7 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     seeds: dict = field(default_factory=dict)
     plot: bool = False
+    unchanged: dict = field(default_factory=dict)
 
     def arguments(self) -> tuple[list, dict]:
         """Fresh copies of the arguments, with new generators from ``seeds``."""
@@ -199,7 +203,11 @@ def _exercise1(rng: np.random.Generator) -> Iterator[Case]:
         target = 1.5 * x + rng.normal(0, 1, n)
         for task in ("loss_landscape", "best_slope"):
             yield Case(task, f"{len(slopes)} slopes", (x, target, slopes))
+    euros = rng.integers(100_000, 400_000, 12).astype(np.int32)
+    guesses = (euros + rng.integers(-60_000, 60_000, 12)).astype(np.int32)
     for task in ("squared_errors", "mse", "sse"):
+        # int32 differences of up to 60 000 euros overflow when squared in int32
+        yield Case(task, "int32 prices in euros", (euros, guesses))
         yield Case(task, "shapes (5,) and (1,)", ([1, 2, 3, 4, 5], [1]))
         yield Case(task, "empty inputs", ([], []))
     yield Case("best_slope", "a tie between -1 and 1", ([1.0], [0.0], [-1.0, 1.0]))
@@ -221,6 +229,7 @@ def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
             f"theta {shape}",
             (functions.wavy, theta),
             {"h": float(10.0 ** rng.uniform(-6, -3))},
+            unchanged={1: "theta"},
         )
         a = rng.normal(size=(d,))
         yield Case("relative_error", f"shape ({d},)", (a, a + rng.normal(0, 1e-3, d)))
@@ -411,6 +420,13 @@ def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
             (history,),
             {"threshold": float(rng.uniform(0, 3))},
         )
+    yield Case(
+        "minibatch_gd",
+        "10 examples in batches of 4: the last has 2",
+        (rng.normal(size=(10, 2)), rng.normal(size=10)),
+        {"batch_size": 4, "lr": 0.1, "epochs": 5},
+        seeds={"rng": int(rng.integers(0, 2**31))},
+    )
     yield Case("epochs_to_threshold", "never below", ([5.0, 4.0],))
     yield Case(
         "minibatch_gd",

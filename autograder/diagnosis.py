@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograder.cases import difference
-from autograder.mistakes import RNG_NOT_USED, UNUSED_GENERATOR, variant_module
+from autograder.mistakes import CHANGED_IN_PLACE, RNG_NOT_USED, UNUSED_GENERATOR, variant_module
 from autograder.registry import get_exercise
 
 
@@ -50,7 +50,7 @@ def matching_mistake(
     """
     tolerance = get_exercise(exercise).task(task).tolerance  # a mistake made the student's way
     for mistake in get_exercise(exercise).mistakes:
-        if mistake.task != task or (exercise, mistake.name) in UNUSED_GENERATOR:
+        if mistake.task != task or (exercise, mistake.name) in UNUSED_GENERATOR | CHANGED_IN_PLACE:
             continue
         ok, value = _quietly(
             lambda mistake=mistake: compute(variant_module(exercise, mistake.name))
@@ -66,6 +66,14 @@ def unused_generator(exercise: str, task: str) -> str:
         if mistake.task == task and (exercise, mistake.name) in UNUSED_GENERATOR:
             return f"{mistake.name}: {mistake.explanation}"
     return f"{RNG_NOT_USED}: your function did not draw from the rng it was given."
+
+
+def changed_in_place(exercise: str, task: str, names: list[str]) -> str:
+    """The explanation for arguments a call changed although it must not."""
+    for mistake in get_exercise(exercise).mistakes:
+        if mistake.task == task and (exercise, mistake.name) in CHANGED_IN_PLACE:
+            return f"{mistake.name}: {mistake.explanation}"
+    return f"your function wrote into {', '.join(names)}: work on a copy."
 
 
 def relation(actual: Any, expected: Any) -> str | None:

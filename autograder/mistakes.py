@@ -32,6 +32,9 @@ RNG_NOT_USED = "rng not used"
 # Mistakes whose results are random or otherwise unmatched, recognised instead by the
 # generator coming back from the call without a single draw.
 UNUSED_GENERATOR = {("exercise5", RNG_NOT_USED), ("exercise6", "no shuffling")}
+# Mistakes recognised by an argument the call changed in place.
+THETA_CHANGED = "theta changed in place"
+CHANGED_IN_PLACE = {("exercise2", THETA_CHANGED)}
 
 
 def mistake(exercise: str, name: str) -> Callable:
@@ -78,6 +81,14 @@ def _sse_mean(y_true, y_pred):
 def _squared_errors_unsquared(y_true, y_pred):
     y_true, y_pred = _floats(y_true, y_pred)
     return y_true - y_pred
+
+
+@mistake("exercise1", "integer overflow")
+def _squared_errors_integers(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)  # int32 stays int32
+    if y_true.shape != y_pred.shape or y_true.size == 0:
+        raise ValueError("shapes differ or the inputs are empty")
+    return ((y_true - y_pred) ** 2).astype(np.float64)
 
 
 @mistake("exercise1", "sum of squared errors per slope")
@@ -141,6 +152,20 @@ def _numerical_forward(f, theta, h=1e-5):
         plus = point.copy()
         plus[index] += h
         gradient[index] = (float(f(plus)) - float(f(point))) / h
+    return gradient
+
+
+@mistake("exercise2", THETA_CHANGED)
+def _numerical_in_place(f, theta, h=1e-5):
+    point = np.asarray(theta, dtype=np.float64)  # the caller's own array, not a copy
+    gradient = np.zeros_like(point)
+    for index in np.ndindex(point.shape):
+        point[index] += h
+        plus = float(f(point))
+        point[index] -= 2 * h
+        minus = float(f(point))
+        point[index] += h  # "restored", up to rounding
+        gradient[index] = (plus - minus) / (2 * h)
     return gradient
 
 

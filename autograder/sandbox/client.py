@@ -390,6 +390,9 @@ class Submission:
     def __init__(self, worker: Worker, call_timeout: float = 10.0) -> None:
         self._worker = worker
         self._timeout = call_timeout
+        #: What the last call changed in place among its array arguments:
+        #: positions and keywords, as reported by the worker.
+        self.changed_arguments: list = []
 
     def plot(self, name: str, *args: Any, **kwargs: Any) -> dict:
         """Call a plotting function and return a plain summary of its Axes."""
@@ -406,7 +409,10 @@ class Submission:
 
     def _call(self, name: str, args: tuple, kwargs: dict, view: str | None = None) -> Any:
         payload = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "view": view}
+        self.changed_arguments = []
         reply = self._request(payload)
+        if isinstance(reply, dict) and isinstance(reply.get("changed"), list):
+            self.changed_arguments = reply["changed"]
         generators = [v for v in [*args, *kwargs.values()] if isinstance(v, np.random.Generator)]
         return self._unwrap(reply, name, generators)
 

@@ -14,18 +14,29 @@ from typing import Any
 import numpy as np
 
 
-def axes_summary(ax: Any) -> dict:
-    """Describe an Axes: its lines' data, y scale, labels, title, open figures.
+def open_figures() -> set[int]:
+    """The numbers of the figures open in pyplot (none if pyplot was never imported)."""
+    # Importing pyplot costs time; if nobody did, no pyplot figure is open.
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    return set(pyplot.get_fignums()) if pyplot else set()
+
+
+def axes_summary(ax: Any, figures_before: set[int] | None = None) -> dict:
+    """Describe an Axes: its lines' data, y scale, labels, title, figures opened.
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes
+    figures_before : set of int, optional
+        :func:`open_figures` before the call that made ``ax``: figures the
+        module opened earlier (a notebook's exploratory cells) do not count.
 
     Returns
     -------
     dict
         ``lines`` (a list of ``(x, y)`` float arrays), ``yscale``, ``xlabel``,
-        ``ylabel``, ``title`` and ``pyplot_figures`` (figures open in pyplot).
+        ``ylabel``, ``title`` and ``pyplot_figures`` (pyplot figures opened
+        since ``figures_before``).
 
     Raises
     ------
@@ -36,8 +47,6 @@ def axes_summary(ax: Any) -> dict:
 
     if not isinstance(ax, Axes):
         raise TypeError(f"expected a matplotlib Axes, got a {type(ax).__name__}")
-    # Importing pyplot costs time; if nobody did, no pyplot figure is open.
-    pyplot = sys.modules.get("matplotlib.pyplot")
     return {
         "lines": [
             (np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float))
@@ -47,5 +56,5 @@ def axes_summary(ax: Any) -> dict:
         "xlabel": str(ax.get_xlabel()),
         "ylabel": str(ax.get_ylabel()),
         "title": str(ax.get_title()),
-        "pyplot_figures": len(pyplot.get_fignums()) if pyplot else 0,
+        "pyplot_figures": len(open_figures() - (figures_before or set())),
     }
