@@ -118,9 +118,10 @@ def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
 @click.option(
     "--secret",
     envvar="GDLAB_SECRET",
-    default="",
+    default=None,
     show_envvar=True,
-    help="Course secret that seeds the hidden tests' inputs.",
+    help="Course secret that seeds the hidden tests' inputs [default: the one kept in "
+    "OUT/.gdlab-secret, created on the first run].",
 )
 @click.option(
     "--sandbox",
@@ -129,7 +130,12 @@ def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
     help="Sandbox level [default: the strongest available].",
 )
 def grade(
-    submissions: Path, out: Path, jobs: int | None, force: bool, secret: str, sandbox: str | None
+    submissions: Path,
+    out: Path,
+    jobs: int | None,
+    force: bool,
+    secret: str | None,
+    sandbox: str | None,
 ) -> None:
     """Grade every submission (folder or .zip) in SUBMISSIONS.
 
@@ -137,14 +143,20 @@ def grade(
     OUT/feedback/<submission>.md and OUT/summary.md. Exits 0 when every
     submission could be processed, 1 otherwise.
     """
-    from autograder.grading.batch import grade_class
+    from autograder.grading.batch import SECRET_FILE, course_secret, grade_class
     from autograder.grading.intake import discover
     from autograder.sandbox.levels import choose_level
 
     try:
         level = choose_level(sandbox)
-    except RuntimeError as error:
+        secret, created = course_secret(out, secret)
+    except (RuntimeError, ValueError) as error:
         raise click.ClickException(str(error)) from None
+    if created:
+        click.echo(
+            f"Created the course secret {out / SECRET_FILE}: it seeds the hidden inputs. Keep "
+            "it (or pass --secret) to regrade with the same inputs; never share it."
+        )
     count = len(discover(submissions))
     click.echo(f"Grading {count} submission(s) in the {level!r} sandbox into {out}/")
     with click.progressbar(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.grading.batch import SECRET_FILE, course_secret, hidden_seed
 from autograder.grading.suites import SUITES, run_in_process
 from autograder.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
@@ -169,6 +170,25 @@ def test_a_rerun_skips_unchanged_submissions_and_force_regrades(tmp_path):
     assert (out / "results" / "kai-missing.json").stat().st_mtime_ns == stamp
     forced = gdlab("grade", str(submissions), "--out", str(out), "--force")
     assert "2 graded, 0 unchanged" in forced.stdout
+    # Another course secret means other hidden inputs: nothing is reused.
+    other = gdlab("grade", str(submissions), "--out", str(out), "--secret", "another")
+    assert "2 graded, 0 unchanged" in other.stdout
+
+
+def test_the_course_secret_is_created_once_kept_private_and_reused(tmp_path):
+    out = tmp_path / "out"
+    secret, created = course_secret(out)
+    assert created and len(secret) >= 32
+    assert (out / SECRET_FILE).stat().st_mode & 0o777 == 0o600
+    assert course_secret(out) == (secret, False)
+    assert course_secret(out, "given") == ("given", False)
+    with pytest.raises(ValueError, match="must not be empty"):
+        course_secret(out, " ")
+    assert hidden_seed(secret, "ada") != hidden_seed(secret, "ben")
+    assert hidden_seed(secret, "ada") != hidden_seed("another secret", "ada")
+    empty = gdlab("grade", str(SAMPLE_CLASS / "kai-missing"), "--out", str(out), "--secret", "")
+    assert empty.returncode == 1 and "must not be empty" in empty.stderr
+    assert "Traceback" not in empty.stderr
 
 
 def test_killing_the_grader_loses_no_finished_result(tmp_path):

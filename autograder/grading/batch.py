@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -64,6 +65,47 @@ def grader_fingerprint() -> str:
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+SECRET_FILE = ".gdlab-secret"
+
+
+def course_secret(out: Path, secret: str | None = None) -> tuple[str, bool]:
+    """The course secret that seeds the hidden inputs, and whether it was just created.
+
+    Without a secret the hidden inputs would follow from the submission's name
+    alone, and anyone with the project's code could compute them. So a secret
+    is required: the one given, else the one kept in ``out/.gdlab-secret``,
+    else a new random one written there (readable by its owner only), which
+    later runs into the same folder reuse.
+
+    Parameters
+    ----------
+    out : Path
+        The gradebook folder.
+    secret : str, optional
+        A secret given by the instructor (``--secret`` or ``GDLAB_SECRET``).
+
+    Raises
+    ------
+    ValueError
+        When the given secret is empty.
+    """
+    if secret is not None:
+        if not secret.strip():
+            raise ValueError("the course secret must not be empty")
+        return secret, False
+    path = out / SECRET_FILE
+    if path.is_file():
+        kept = path.read_text(encoding="utf-8").strip()
+        if kept:
+            return kept, False
+    out.mkdir(parents=True, exist_ok=True)
+    kept = secrets.token_hex(16)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(kept + "\n")
+    return kept, True
 
 
 def hidden_seed(secret: str, name: str) -> int:
@@ -156,7 +198,7 @@ def grade_class(
     out: Path,
     jobs: int | None = None,
     force: bool = False,
-    secret: str = "",
+    secret: str | None = None,
     sandbox: str | None = None,
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
@@ -173,7 +215,8 @@ def grade_class(
     force : bool, optional
         Regrade even unchanged submissions.
     secret : str, optional
-        The course secret that seeds the hidden cases.
+        The course secret that seeds the hidden cases; by default the one kept
+        in ``out`` (see :func:`course_secret`).
     sandbox : str, optional
         Sandbox level; the strongest available by default.
     progress : callable, optional
@@ -191,8 +234,10 @@ def grade_class(
         for entry, name in zip(entries, names, strict=True)
     ]
     sandbox = choose_level(sandbox)
-    fingerprint = grader_fingerprint()
     out.mkdir(parents=True, exist_ok=True)
+    secret, _ = course_secret(out, secret)
+    # Another secret means other hidden inputs: results of the old one are stale.
+    fingerprint = grader_fingerprint() + hashlib.sha256(secret.encode()).hexdigest()[:16]
     report = BatchReport()
     with tempfile.TemporaryDirectory(prefix="gdlab-intake-") as work:
 
