@@ -15,8 +15,17 @@ from typing import Any
 import numpy as np
 
 from autograder.cases import difference
-from autograder.mistakes import CHANGED_IN_PLACE, RNG_NOT_USED, UNUSED_GENERATOR, variant_module
+from autograder.mistakes import (
+    CHANGED_IN_PLACE,
+    RNG_NOT_USED,
+    UNUSED_GENERATOR,
+    WARNS,
+    variant_module,
+)
 from autograder.registry import get_exercise
+
+# Mistakes told by what a call did rather than by its result.
+BY_SYMPTOM = UNUSED_GENERATOR | CHANGED_IN_PLACE | WARNS
 
 
 def _quietly(function: Callable[[], Any]) -> tuple[bool, Any]:
@@ -50,7 +59,7 @@ def matching_mistake(
     """
     tolerance = get_exercise(exercise).task(task).tolerance  # a mistake made the student's way
     for mistake in get_exercise(exercise).mistakes:
-        if mistake.task != task or (exercise, mistake.name) in UNUSED_GENERATOR | CHANGED_IN_PLACE:
+        if mistake.task != task or (exercise, mistake.name) in BY_SYMPTOM:
             continue
         ok, value = _quietly(
             lambda mistake=mistake: compute(variant_module(exercise, mistake.name))
@@ -60,20 +69,43 @@ def matching_mistake(
     return None
 
 
+def _by_symptom(exercise: str, task: str, symptom: set, otherwise: str) -> str:
+    """The catalogue's explanation of a symptom of ``task``, or ``otherwise``."""
+    for mistake in get_exercise(exercise).mistakes:
+        if mistake.task == task and (exercise, mistake.name) in symptom:
+            return f"{mistake.name}: {mistake.explanation}"
+    return otherwise
+
+
 def unused_generator(exercise: str, task: str) -> str:
     """The explanation for a generator that came back untouched."""
-    for mistake in get_exercise(exercise).mistakes:
-        if mistake.task == task and (exercise, mistake.name) in UNUSED_GENERATOR:
-            return f"{mistake.name}: {mistake.explanation}"
-    return f"{RNG_NOT_USED}: your function did not draw from the rng it was given."
+    return _by_symptom(
+        exercise,
+        task,
+        UNUSED_GENERATOR,
+        f"{RNG_NOT_USED}: your function did not draw from the rng it was given.",
+    )
 
 
 def changed_in_place(exercise: str, task: str, names: list[str]) -> str:
     """The explanation for arguments a call changed although it must not."""
-    for mistake in get_exercise(exercise).mistakes:
-        if mistake.task == task and (exercise, mistake.name) in CHANGED_IN_PLACE:
-            return f"{mistake.name}: {mistake.explanation}"
-    return f"your function wrote into {', '.join(names)}: work on a copy."
+    return _by_symptom(
+        exercise,
+        task,
+        CHANGED_IN_PLACE,
+        f"your function wrote into {', '.join(names)}: work on a copy.",
+    )
+
+
+def warned(exercise: str, task: str) -> str:
+    """The explanation for a RuntimeWarning a call let out."""
+    return _by_symptom(
+        exercise,
+        task,
+        WARNS,
+        "stop before the values overflow, or compute inside "
+        "np.errstate(over='ignore', invalid='ignore').",
+    )
 
 
 def relation(actual: Any, expected: Any) -> str | None:

@@ -32,9 +32,11 @@ RNG_NOT_USED = "rng not used"
 # Mistakes whose results are random or otherwise unmatched, recognised instead by the
 # generator coming back from the call without a single draw.
 UNUSED_GENERATOR = {("exercise5", RNG_NOT_USED), ("exercise6", "no shuffling")}
-# Mistakes recognised by an argument the call changed in place.
+# Mistakes recognised by an argument the call changed in place, or by a warning.
 THETA_CHANGED = "theta changed in place"
 CHANGED_IN_PLACE = {("exercise2", THETA_CHANGED)}
+OVERFLOW_WARNING = "overflow warnings on divergence"
+WARNS = {("exercise3", OVERFLOW_WARNING)}
 
 
 def mistake(exercise: str, name: str) -> Callable:
@@ -183,10 +185,11 @@ def _relative_mean(a, b):
 # -- exercise 3 -------------------------------------------------------------------
 
 
-def _descent(x, y, w, b, lr, steps, simultaneous=True, factor=2.0):
+def _descent(x, y, w, b, lr, steps, simultaneous=True, factor=2.0, silent=True):
     x, y = _floats(x, y)
     history = [float(np.mean((w * x + b - y) ** 2))]
-    with np.errstate(over="ignore", invalid="ignore"):
+    quiet = "ignore" if silent else "warn"
+    with np.errstate(over=quiet, invalid=quiet):
         for _ in range(steps):
             r = w * x + b - y
             w_new = w - lr * factor * np.mean(r * x)
@@ -196,6 +199,11 @@ def _descent(x, y, w, b, lr, steps, simultaneous=True, factor=2.0):
             w = w_new
             history.append(float(np.mean((w * x + b - y) ** 2)))
     return float(w), float(b), np.array(history)
+
+
+@mistake("exercise3", OVERFLOW_WARNING)
+def _fit_loud(x, y, w0=0.1, b0=50.0, lr=1e-7, steps=1000):
+    return _descent(x, y, w0, b0, lr, steps, silent=False)
 
 
 @mistake("exercise3", "non-simultaneous updates")

@@ -393,6 +393,8 @@ class Submission:
         #: What the last call changed in place among its array arguments:
         #: positions and keywords, as reported by the worker.
         self.changed_arguments: list = []
+        #: The RuntimeWarnings (NumPy overflow, ...) the last call let out.
+        self.warnings: list[str] = []
 
     def plot(self, name: str, *args: Any, **kwargs: Any) -> dict:
         """Call a plotting function and return a plain summary of its Axes."""
@@ -409,10 +411,12 @@ class Submission:
 
     def _call(self, name: str, args: tuple, kwargs: dict, view: str | None = None) -> Any:
         payload = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "view": view}
-        self.changed_arguments = []
+        self.changed_arguments, self.warnings = [], []
         reply = self._request(payload)
         if isinstance(reply, dict) and isinstance(reply.get("changed"), list):
             self.changed_arguments = reply["changed"]
+        if isinstance(reply, dict) and isinstance(reply.get("warned"), list):
+            self.warnings = [str(text)[:300] for text in reply["warned"][:3]]
         generators = [v for v in [*args, *kwargs.values()] if isinstance(v, np.random.Generator)]
         return self._unwrap(reply, name, generators)
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SANDBOX_DIR = Path(__file__).resolve().parent
-WORKER_FILES = ("worker.py", "codec.py", "plots.py", "functions.py", "arguments.py")
+WORKER_FILES = ("worker.py", "codec.py", "plots.py", "functions.py", "side_effects.py")
 INSIDE = Path("/gdlab")  # where bubblewrap mounts the worker's two files
 SUBMISSION = Path("/submission")  # and the private copy of the submission
 LEVELS = ("bubblewrap", "unshare", "process")

@@ -5,12 +5,13 @@ Run by the grader inside the sandbox as
 reads requests from file descriptor 3 and writes replies to file descriptor 4;
 the student's own output (fds 1 and 2) goes to ``/dev/null``. Only the
 standard library, NumPy and the modules beside this file (:mod:`codec`,
-:mod:`plots`, :mod:`functions`, :mod:`arguments`) are used.
+:mod:`plots`, :mod:`functions`, :mod:`side_effects`) are used.
 
 Requests and replies (dicts before encoding)::
 
     {"op": "call", "name": f, "args": [...], "kwargs": {...}, "view": None | "axes"}
-        -> {"return": value, "rngs": [state, ...], "changed": [position or keyword, ...]}
+        -> {"return": value, "rngs": [state, ...], "changed": [position or keyword, ...],
+            "warned": [description, ...]}
          | {"raise": {"type": name, "message": text, "builtin": bool}}
          | {"not_plain": text} | {"missing": name}
     during a call the worker may ask {"callback": id, "args": [...]}
@@ -31,10 +32,10 @@ import traceback
 # packages): its library folders (NumPy, matplotlib) come on the command line.
 sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[5:]]
 
-import arguments  # noqa: E402
 import codec  # noqa: E402
 import numpy as np  # noqa: E402
 import plots  # noqa: E402
+import side_effects  # noqa: E402
 
 REQUESTS, REPLIES = -1, -1  # set from the command line
 MAX_REQUEST = 64 << 20
@@ -91,26 +92,24 @@ def _serve(module: object, request: dict) -> None:
         return
     target = getattr(module, name)
     args, kwargs = request.get("args", []), request.get("kwargs", {})
-    before = arguments.snapshot(args, kwargs)
+    before = side_effects.snapshot(args, kwargs)
     figures = plots.open_figures() if request.get("view") == "axes" else set()
     try:
-        result = target(*args, **kwargs)
+        with side_effects.recorded_warnings() as warned:
+            result = target(*args, **kwargs)
         if request.get("view") == "axes":
             result = plots.axes_summary(result, figures)
     except BaseException as error:  # noqa: BLE001 - every student failure is reported
         _reply({"raise": _describe(error)})
         return
-    _send_value(result, _generators(args, kwargs), arguments.changed(args, kwargs, before))
+    effects = {"changed": side_effects.changed(args, kwargs, before), "warned": warned}
+    _send_value(result, _generators(args, kwargs), effects)
 
 
-def _send_value(value: object, generators: list, changed: list) -> None:
+def _send_value(value: object, generators: list, effects: dict) -> None:
     try:
         message = codec.dumps(
-            {
-                "return": value,
-                "rngs": [g.bit_generator.state for g in generators],
-                "changed": changed,
-            }
+            {"return": value, "rngs": [g.bit_generator.state for g in generators], **effects}
         )
     except codec.CodecError as error:
         _reply({"not_plain": _text(error)})

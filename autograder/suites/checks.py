@@ -16,11 +16,11 @@ import pytest
 
 import reference
 from autograder.cases import Case, cases_for, difference, plot_difference
-from autograder.diagnosis import changed_in_place, diagnose, unused_generator
+from autograder.diagnosis import changed_in_place, diagnose, unused_generator, warned
 from autograder.figures import Figure, figures_for
 from autograder.properties import Property, properties_for
 from autograder.registry import get_exercise
-from autograder.sandbox import arguments
+from autograder.sandbox import side_effects
 from autograder.sandbox.client import StudentFailure
 
 PUBLIC_SEED = 20_261_121
@@ -110,12 +110,20 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
         problem = plot_difference(actual, expected)
     else:
         problem = difference(actual, expected, tolerance.rtol, tolerance.atol)
-    changed = arguments.describe(getattr(submission, "changed_arguments", []), case.unchanged)
+    changed = side_effects.describe(getattr(submission, "changed_arguments", []), case.unchanged)
     if changed and not problem:
         pytest.fail(
             f"{call}: the result is right, but your function changed {', '.join(changed)} in "
             "place, and the contract leaves it unchanged. Diagnosis: "
             + changed_in_place(exercise, case.task, changed),
+            pytrace=False,
+        )
+    warnings = getattr(submission, "warnings", [])
+    if warnings and not problem:
+        pytest.fail(
+            f"{call}: the result is right, but the call let a warning out ({warnings[0]}); "
+            "the contract asks for silence, also when a run diverges. Diagnosis: "
+            + warned(exercise, case.task),
             pytrace=False,
         )
     if not problem:

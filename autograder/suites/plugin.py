@@ -22,7 +22,7 @@ import reference
 from autograder.curves import CURVES, series_of
 from autograder.loading import load_module
 from autograder.registry import Exercise, get_exercise
-from autograder.sandbox import arguments
+from autograder.sandbox import side_effects
 from autograder.sandbox.client import (
     CallTimeout,
     NotStarted,
@@ -62,6 +62,7 @@ class InProcess:
     def __init__(self, module: Any) -> None:
         self._module = module
         self.changed_arguments: list = []
+        self.warnings: list[str] = []
 
     def __getattr__(self, name: str) -> Any:
         function = getattr(self._module, name)
@@ -69,9 +70,11 @@ class InProcess:
             return function
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            before = arguments.snapshot(args, kwargs)
-            result = function(*args, **kwargs)
-            self.changed_arguments = arguments.changed(args, kwargs, before)
+            before = side_effects.snapshot(args, kwargs)
+            with side_effects.recorded_warnings() as warned:
+                result = function(*args, **kwargs)
+            self.changed_arguments = side_effects.changed(args, kwargs, before)
+            self.warnings = warned
             return result
 
         return call

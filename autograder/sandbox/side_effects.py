@@ -1,18 +1,24 @@
-"""Which array arguments a call changed in place.
+"""What a call did besides returning: arrays changed in place, warnings let out.
 
 The worker receives its own copies of the grader's arrays, so a function that
 writes into its input (``theta[i] += h`` without restoring it exactly) leaves
-no trace the grader could see. The worker therefore keeps a copy of each array
-argument, compares after the call, and reports the ones that changed. Only the
+no trace the grader could see; nor does a NumPy overflow warning, since the
+worker's output goes nowhere. The worker therefore keeps a copy of each array
+argument and records the warnings of each call, and reports both. Only the
 standard library and NumPy are imported (the worker loads this file beside
 itself).
 """
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+
+MAX_WARNINGS = 3
 
 Key = int | str  # a position, or a keyword
 
@@ -64,3 +70,27 @@ def describe(keys: Any, names: dict[Key, str]) -> list[str]:
     if not isinstance(keys, list):
         return []
     return [names[key] for key in keys if isinstance(key, (int, str)) and key in names]
+
+
+@contextlib.contextmanager
+def recorded_warnings() -> Iterator[list[str]]:
+    """Record the ``RuntimeWarning``s (NumPy's overflow, invalid value, ...) raised inside.
+
+    Yields
+    ------
+    list of str
+        Filled on exit with up to :data:`MAX_WARNINGS` distinct descriptions.
+    """
+    found: list[str] = []
+
+    def note(message: Any, category: type, *_: Any, **__: Any) -> None:
+        # Counted as they come rather than all kept: a loop may warn millions of times.
+        text = f"{category.__name__}: {str(message)[:200]}"
+        if issubclass(category, RuntimeWarning) and text not in found:
+            if len(found) < MAX_WARNINGS:
+                found.append(text)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", RuntimeWarning)
+        warnings.showwarning = note
+        yield found
