@@ -190,7 +190,7 @@ def grade_one(
     reports.write_atomically(result_path, json.dumps(result, indent=1))
     reports.write_atomically(out / "feedback" / f"{name}.md", reports.feedback_markdown(result))
     shutil.rmtree(work / name, ignore_errors=True)
-    return Outcome(name, result, processed=failure is None)
+    return Outcome(name, result, processed=not result["fatal"])
 
 
 def grade_class(

@@ -80,6 +80,11 @@ def submission_result(
         The ``results/<submission>.json`` document.
     """
     graded = (suite_results or {}).get("exercises", {})
+    grader_errors = (suite_results or {}).get("grader_errors") or []
+    if grader_errors and not fatal:  # a broken grader must never pass for a broken submission
+        fatal = "the grader itself failed, not the submission; please report it: " + "; ".join(
+            grader_errors[:3]
+        )
     exercises = {}
     for exercise in load_registry():
         if exercise.name in graded:

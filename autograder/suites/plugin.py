@@ -260,7 +260,15 @@ class ResultRecorder:
         self.config = config
         self.records: list[dict] = []
         self.curves: dict[str, dict] = {}
+        self.grader_errors: list[str] = []
         self.level = choose_level(config.getoption("--gdlab-sandbox"))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """Note a test file that could not be collected: the grader's fault, not the student's."""
+        if report.failed:
+            lines = str(report.longrepr).strip().splitlines()
+            last = lines[-1].removeprefix("E").strip() if lines else "failed"
+            self.grader_errors.append(f"{report.nodeid}: {last}")
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Note each test's exercise, task and suite (a test without a task is an error)."""
@@ -291,14 +299,14 @@ class ResultRecorder:
         """Score the records and write them, atomically, where the run was told."""
         path = self.config.getoption("--gdlab-results")
         if path:
-            results = score(self.records, self.level, self.curves)
+            results = self.results()
             temporary = Path(f"{path}.{os.getpid()}.tmp")
             temporary.write_text(json.dumps(results, indent=1), encoding="utf-8")
             os.replace(temporary, path)
 
     def results(self) -> dict:
-        """The scored results so far (for in-process runs)."""
-        return score(self.records, self.level, self.curves)
+        """The scored results so far, and the grader's own errors if any."""
+        return score(self.records, self.level, self.curves) | {"grader_errors": self.grader_errors}
 
 
 _KEY = pytest.StashKey[tuple]()
