@@ -5,10 +5,14 @@ typical mistakes, a third with an infinite loop in exercise 4), grades it with
 ``gdlab grade``'s batch in the strongest sandbox, and, in the same run, times
 the same public and hidden suites in-process against the answer keys (no
 sandbox, no worker, no intake). Prints submissions per second and the
-per-submission overhead of sandboxed grading. Timing figures belong here, not
-in the tests: the machines are shared and noisy.
+per-submission overhead of sandboxed grading. With ``--against REV`` it also
+grades the same class with the grader of an earlier commit (extracted with
+``git archive``), in the same run, and prints both speeds and their ratio.
+Timing figures belong here, not in the tests: the machines are shared and
+noisy.
 
-Usage: ``python benchmarks/bench_grading.py [--n 200] [--jobs J] [--baseline-runs 3]``
+Usage: ``python benchmarks/bench_grading.py [--n 200] [--jobs J] [--baseline-runs 3]
+[--against REV]``
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +32,7 @@ import pytest
 
 from autograder.grading.batch import grade_class
 from autograder.grading.suites import SUITES, pytest_arguments
-from autograder.paths import SOLUTIONS_DIR
+from autograder.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
 from autograder.sandbox.levels import strongest_level
 
@@ -89,11 +94,32 @@ def time_in_process(runs: int) -> float:
     return statistics.median(durations)
 
 
+def grade_with_revision(revision: str, submissions: Path, jobs: int, level: str) -> float:
+    """Seconds the grader of an earlier commit takes on the same class."""
+    with tempfile.TemporaryDirectory(prefix="gdlab-revision-") as tree:
+        archive = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "archive", revision], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+        script = (
+            "import sys; from pathlib import Path; "
+            "from autograder.grading.batch import grade_class; "
+            "grade_class(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]), "
+            "sandbox=sys.argv[4])"
+        )
+        command = [sys.executable, "-c", script, str(submissions), f"{tree}/out", str(jobs), level]
+        started = time.perf_counter()
+        # The earlier commit's packages come first on the path, ahead of this checkout's.
+        subprocess.run(command, cwd=tree, env={**os.environ, "PYTHONPATH": tree}, check=True)
+        return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="submissions in the class")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="parallel jobs")
     parser.add_argument("--baseline-runs", type=int, default=3)
+    parser.add_argument("--against", help="also time the grader of this earlier commit")
     options = parser.parse_args()
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     level = strongest_level()
@@ -111,6 +137,11 @@ def main() -> None:
             for kind in kinds
             if kinds[kind]
         }
+        earlier = (
+            grade_with_revision(options.against, submissions, options.jobs, level)
+            if options.against
+            else None
+        )
     per_submission = elapsed * options.jobs / options.n  # seconds of one job slot
     print(f"class: {options.n} submissions {kinds}, {options.jobs} jobs, sandbox {level!r}")
     print(f"mean totals: {', '.join(f'{k} {v:.2f}/60' for k, v in totals.items())}")
@@ -126,6 +157,12 @@ def main() -> None:
         f"overhead of sandboxed grading: {per_submission - baseline:+.2f} s per submission, "
         f"ratio {per_submission / baseline:.2f}"
     )
+    if earlier is not None:
+        print(
+            f"grader of {options.against} on the same class: {earlier:.1f} s, "
+            f"{options.n / earlier:.3f} submissions/s; this grader is "
+            f"{earlier / elapsed:.2f} times as fast"
+        )
     sys.stdout.flush()
 
 

@@ -9,7 +9,11 @@ flatten it; a note says when the student's curve leaves that range.
 
 from __future__ import annotations
 
+import functools
+import io
+import json
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +51,19 @@ def render(exercise: str, curves: dict, path: Path) -> Path:
     Path
         ``path``.
     """
+    # Correct answers often give identical curves: draw each picture once.
+    picture = _picture(exercise, json.dumps(curves, sort_keys=True))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp.png")
+    temporary.write_bytes(picture)
+    os.replace(temporary, path)
+    return path
+
+
+@functools.lru_cache(maxsize=32)
+def _picture(exercise: str, curves_json: str) -> bytes:
+    """The PNG bytes of one exercise's curves (``curves`` as JSON, for the cache's key)."""
+    curves = json.loads(curves_json)
     from matplotlib.figure import Figure
 
     spec = CURVES[exercise]
@@ -98,8 +115,6 @@ def render(exercise: str, curves: dict, path: Path) -> Path:
     ax.set_title(curves.get("title", spec.title), fontsize="medium")
     ax.legend(fontsize="x-small", loc="upper right")
     figure.subplots_adjust(left=0.11, right=0.97, bottom=0.14, top=0.9)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp.png")
-    figure.savefig(temporary, dpi=80)
-    os.replace(temporary, path)
-    return path
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
