@@ -6,8 +6,9 @@ typical mistakes, a third with an infinite loop in exercise 4), grades it with
 the same public and hidden suites in-process against the answer keys (no
 sandbox, no worker, no intake). Prints submissions per second and the
 per-submission overhead of sandboxed grading. With ``--against REV`` it also
-grades the same class with the grader of an earlier commit (extracted with
-``git archive``), in the same run, and prints both speeds and their ratio.
+grades the same class with the grader of an earlier commit (installed from
+``git archive`` into its own environment), in the same run, and prints both
+speeds and their ratio.
 Timing figures belong here, not in the tests: the machines are shared and
 noisy.
 
@@ -95,22 +96,32 @@ def time_in_process(runs: int) -> float:
 
 
 def grade_with_revision(revision: str, submissions: Path, jobs: int, level: str) -> float:
-    """Seconds the grader of an earlier commit takes on the same class."""
-    with tempfile.TemporaryDirectory(prefix="gdlab-revision-") as tree:
+    """Seconds the grader of an earlier commit takes on the same class.
+
+    The commit is extracted with ``git archive`` and installed into its own
+    virtual environment (not timed), so that every process of its batch,
+    the pytest runs included, uses that commit's code and nothing of this
+    checkout's.
+    """
+    with tempfile.TemporaryDirectory(prefix="gdlab-revision-") as scratch:
+        tree, venv = Path(scratch) / "tree", Path(scratch) / "venv"
+        tree.mkdir()
         archive = subprocess.run(
             ["git", "-C", str(PROJECT_ROOT), "archive", revision], capture_output=True, check=True
         ).stdout
-        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        # Editable, as the README installs it: the tree's folders are the packages.
+        subprocess.run([venv / "bin" / "pip", "install", "-q", "-e", str(tree)], check=True)
         script = (
             "import sys; from pathlib import Path; "
             "from autograder.grading.batch import grade_class; "
             "grade_class(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]), "
             "sandbox=sys.argv[4])"
         )
-        command = [sys.executable, "-c", script, str(submissions), f"{tree}/out", str(jobs), level]
+        command = [venv / "bin" / "python", "-c", script, submissions, Path(scratch) / "out"]
         started = time.perf_counter()
-        # The earlier commit's packages come first on the path, ahead of this checkout's.
-        subprocess.run(command, cwd=tree, env={**os.environ, "PYTHONPATH": tree}, check=True)
+        subprocess.run([*map(str, command), str(jobs), level], cwd=scratch, check=True)
         return time.perf_counter() - started
 
 
