@@ -2,11 +2,11 @@
 
 Each answer key is mutated one small change at a time (``<`` for ``<=``, ``+``
 for ``-``, a number off by one, a loop that never runs, ...) and every mutant
-is graded by its exercise's real public and hidden suites (hidden seed 0, as
-``gdlab grade`` without a secret). A mutant is *killed* when it scores less
-than full marks, or when its grading crashes or runs out of time; a mutant
-that keeps full marks *survives*: either it is equivalent to the answer, or
-the suites miss a mistake a student could make.
+is graded by its exercise's real public and hidden suites (the hidden cases of
+seed 0, the suites' default, as in ``gdlab dev mistakes``). A mutant is
+*killed* when it scores less than full marks, or when its grading crashes or
+runs out of time; a mutant that keeps full marks *survives*: either it is
+equivalent to the answer, or the suites miss a mistake a student could make.
 
 The tool is cosmic-ray (the ``mutation`` extra). It writes each mutant into
 the file on disk, runs an arbitrary ``test-command`` under a per-mutant
@@ -168,12 +168,16 @@ def _config(key: str, ranges: list[str], command: list[str], timeout: float) -> 
     )
 
 
+def _environment() -> dict[str, str]:
+    return {**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg"}
+
+
 def _tool(arguments: list[str], cwd: Path) -> str:
     """Run ``python -m MODULE ...`` of cosmic-ray in ``cwd``; its standard output."""
     done = subprocess.run(
         [sys.executable, "-m", *arguments],
         cwd=cwd,
-        env={**os.environ, **SINGLE_THREADED, "MPLBACKEND": "Agg"},
+        env=_environment(),
         capture_output=True,
         text=True,
         check=False,
@@ -237,7 +241,9 @@ def mutate_exercise(exercise: Exercise, seed: int = 0) -> ExerciseRun:
         shutil.copyfile(solution_path(exercise), work / key)
         command = _test_command(work / "solutions", exercise.name, seed)
         baseline = time.monotonic()
-        graded = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
+        graded = subprocess.run(
+            command, cwd=work, env=_environment(), capture_output=True, text=True, check=False
+        )
         if graded.returncode != 0:
             raise MutationError(
                 f"the answer key of {exercise.name} must score full marks before mutation: "
