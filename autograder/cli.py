@@ -12,6 +12,10 @@ Commands
     Regenerate the student stubs from the answer keys.
 ``gdlab dev check``
     Verify that registry, answer keys, stubs and reference are consistent.
+``gdlab dev mistakes``
+    Grade every catalogued mistake with the suites.
+``gdlab dev mutation [EXERCISE ...]``
+    Mutation-test the answer keys against the suites (the ``mutation`` extra).
 """
 
 from __future__ import annotations
@@ -225,6 +229,47 @@ def dev_mistakes(seed: int) -> None:
     )
     if killed < count or named < count:
         raise click.ClickException("some mistakes survive or are not named; see above.")
+
+
+@dev.command("mutation")
+@click.argument("exercises", nargs=-1)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Exercises mutated at once.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the hidden cases.")
+def dev_mutation(exercises: tuple[str, ...], jobs: int, seed: int) -> None:
+    """Mutate the answer keys of EXERCISES (default: all) and grade every mutant.
+
+    A mutant is killed when it scores less than full marks on its exercise's
+    public and hidden suites, or when its grading crashes or times out.
+    Needs cosmic-ray: pip install -e '.[mutation]'.
+    """
+    from autograder.dev.mutation import MutationError, mutate_exercises, summary
+
+    names = [exercise.name for exercise in load_registry()]
+    for name in exercises:
+        if name not in names:
+            raise click.BadParameter(f"choose among {', '.join(names)}", param_hint="EXERCISES")
+    chosen = list(dict.fromkeys(exercises)) or names
+
+    def done(run) -> None:
+        click.echo(
+            f"{run.exercise}: {len(run.mutants)} mutants in {run.seconds:.0f} s "
+            f"(timeout {run.timeout:.0f} s per mutant)",
+            err=True,
+        )
+
+    try:
+        runs = mutate_exercises(chosen, jobs=jobs, seed=seed, done=done)
+    except MutationError as error:
+        raise click.ClickException(str(error)) from None
+    for line in summary(runs):
+        click.echo(line)
 
 
 @dev.command("check")
