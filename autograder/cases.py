@@ -213,6 +213,9 @@ def _exercise1(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("best_slope", "a tie between -1 and 1", ([1.0], [0.0], [-1.0, 1.0]))
     yield Case("best_slope", "no slopes", ([1.0], [1.0], []))
     yield Case("loss_landscape", "x and y of different lengths", ([1, 2], [1, 2, 3], [1.0]))
+    # Edges where a correct answer and a common slip part ways (found by mutation testing).
+    yield Case("squared_errors", "shapes (1,) and (2,)", ([1.0], [1.0, 2.0]))
+    yield Case("loss_landscape", "one slope", ([1.0, 2.0], [2.0, 4.0], [2.0]))
 
 
 def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
@@ -240,6 +243,9 @@ def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("numerical_gradient", "h = 0", (functions.wavy, np.ones(2)), {"h": 0.0})
     yield Case("relative_error", "zeros", (np.zeros(3), np.zeros(3)))
     yield Case("relative_error", "shapes differ", (np.zeros(3), np.zeros(2)))
+    # Edges where a correct answer and a common slip part ways (found by mutation testing).
+    yield Case("mse_gradients", "one example", (1.0, 0.0, [1.0], [2.0]))
+    yield Case("linear_gradient", "one example", (np.ones(2), np.ones((1, 2)), np.ones(1)))
 
 
 def _exercise3(rng: np.random.Generator) -> Iterator[Case]:
@@ -271,6 +277,10 @@ def _exercise3(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("fit", "a diverging rate", ([1000.0, 2000.0], [1.0, 2.0]), {"lr": 1.0, "steps": 50})
     yield Case("standardize", "a constant input", ([0.1, 0.1, 0.1],))
     yield Case("fit", "x and y of different lengths", ([1.0, 2.0], [1.0]))
+    # Edges where a correct answer and a common slip part ways (found by mutation testing).
+    yield Case("fit", "no steps", ([1.0, 2.0], [1.0, 3.0], 0.0, 0.0, 0.1), {"steps": 0})
+    yield Case("fit", "one example", ([1.0], [2.0]), {"steps": 20})
+    yield Case("standardize", "one value", ([5.0],))
 
 
 def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
@@ -334,6 +344,31 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("critical_lr", "a negative curvature", (-1.0,))
     yield Case("classify", "a run that does not move", ([3.0, 3.0, 3.0], 2.0))
     yield Case("run_gd", "a start beyond the limit", (functions.parabola_grad, 2e6, 0.1))
+    # Edges where a correct answer and a common slip part ways (found by mutation testing).
+    grad = functions.parabola_grad
+    yield Case("run_gd", "a small limit", (grad, 0.0, 0.1), {"steps": 3, "limit": 0.5})
+    yield Case("run_gd", "a start exactly at the limit", (grad, 1e6, 0.1), {"steps": 3})
+    for label, run, x_star in [
+        ("within tol after moving", [0.0, 1.0, 1.995], 2.0),
+        ("lr = 1.0 from 0.2, rounding", ref4.run_gd(grad, 0.2, 1.0), 2.0),
+        ("starting at the minimum", [2.0, 2.0], 2.0),
+        ("exactly tol away", [1.0, 0.01], 0.0),
+        ("three iterates bouncing", [0.0, 4.0, 0.0], 2.0),
+        ("two iterates bouncing", [0.0, 4.0], 2.0),
+        ("bouncing, 5e-10 relative drift", [100.0, -100.0, 99.99999995], 0.0),
+        ("bouncing on the same side", [1.0, 1.5, 1.0], 2.0),
+        ("one iterate", [3.0], 2.0),
+    ]:
+        yield Case("classify", label, (run, x_star))
+    for lr, curvature in [(0.1, 0.0), (0.1, -0.5), (-0.1, 1.0)]:
+        yield Case("predict_behaviour", f"lr={lr}, curvature={curvature}", (lr, curvature))
+    yield Case("critical_lr", "a zero curvature", (0.0,))
+    yield Case(
+        "find_critical_lr",
+        "a bracket whose top only oscillates",
+        (grad, 0.0, 2.0),
+        {"lo": 0.0, "hi": 1.0},
+    )
     yield Case(
         "find_critical_lr",
         "a bracket without the critical rate",
@@ -382,6 +417,25 @@ def _exercise5(rng: np.random.Generator) -> Iterator[Case]:
         {"lr": 1.0, "low": 5.0, "high": 6.0, "n_restarts": 3},
         seeds={"rng": 3},
     )
+    well = functions.double_well_grad
+    # Edges where a correct answer and a common slip part ways (found by mutation testing).
+    yield Case("gradient_descent", "no steps", (well, 1.0), {"steps": 0})
+    yield Case("gradient_descent", "a start at the limit", (well, 1e6), {"steps": 3})
+    yield Case("momentum_descent", "a small limit", (well, 0.1), {"limit": 0.5, "steps": 3})
+    yield Case(
+        "random_restarts",
+        "a flat function: the first start wins the tie",
+        (functions.Function("constant"), functions.Function("constant")),
+        {"n_restarts": 3, "steps": 5},
+        seeds={"rng": 0},
+    )
+    yield Case(
+        "random_restarts",
+        "one start at the limit, no steps",
+        (functions.double_well, well),
+        {"n_restarts": 1, "low": 1e6, "high": 1e6, "steps": 0},
+        seeds={"rng": 0},
+    )
     yield Case(
         "random_restarts",
         "no restarts",
@@ -428,6 +482,19 @@ def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
         seeds={"rng": int(rng.integers(0, 2**31))},
     )
     yield Case("epochs_to_threshold", "never below", ([5.0, 4.0],))
+    # Edges where a correct answer and a common slip part ways (found by mutation testing).
+    yield Case("epochs_to_threshold", "a loss equal to the threshold", ([2.0, 1.0, 0.5],))
+    X, y = rng.normal(size=(6, 2)), rng.normal(size=6)
+    yield Case(
+        "minibatch_gd",
+        "batches of one (stochastic)",
+        (X, y),
+        {"batch_size": 1, "epochs": 3},
+        seeds={"rng": int(rng.integers(0, 2**31))},
+    )
+    yield Case("full_batch_gd", "no epochs", (X, y), {"epochs": 0})
+    yield Case("minibatch_gd", "no epochs", (X, y), {"epochs": 0}, seeds={"rng": 0})
+    yield Case("make_dataset", "one example", (), {"n_samples": 1}, seeds={"rng": 0})
     yield Case(
         "minibatch_gd",
         "batch_size 0",

@@ -44,6 +44,10 @@ def _bowl_grad(x: Any, H: np.ndarray, c: np.ndarray) -> Any:
     return H @ (x - c)  # of (x - c) @ H @ (x - c) / 2
 
 
+def _constant(x: Any) -> float:
+    return 0.0  # a flat function, whose gradient is itself: every start ties
+
+
 def _wavy(theta: Any) -> float:
     theta = np.asarray(theta, dtype=np.float64)
     return float(np.sum(np.sin(theta)) + np.sum(theta**2) * np.cos(np.sum(theta)))
@@ -60,6 +64,7 @@ FORMULAS = {
     "double_well_grad": _double_well_grad,
     "quadratic_grad": _quadratic_grad,
     "bowl_grad": _bowl_grad,
+    "constant": _constant,
     "wavy": _wavy,
     "mean_squared": _mean_squared,
 }
