@@ -149,11 +149,6 @@ def _grows_without_bound(history: Sequence[float]) -> bool:
     return bool(not np.isfinite(history[-1]) or history[-1] > 1e6 * history[0])
 
 
-def _house_hessian() -> np.ndarray:
-    x = np.asarray(ref3.SIZES, dtype=np.float64)
-    return 2 * np.array([[np.mean(x**2), np.mean(x)], [np.mean(x), 1.0]])
-
-
 _PRICES_ACTUAL = [185000, 210000, 145000, 320000, 165000]
 _PRICES_PREDICTED = [200000, 195000, 160000, 300000, 175000]
 _AREAS = [40, 60, 80, 100, 120]
@@ -356,7 +351,7 @@ FIGURES: tuple[Figure, ...] = (
         "exercise4",
         "critical_lr",
         "critical_lr(house-price Hessian)",
-        lambda m: m.critical_lr(_house_hessian()),
+        lambda m: m.critical_lr(ref3.mse_hessian(ref3.SIZES)),
         approx("2.2222e-7"),
     ),
     Figure(

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograder.sandbox.functions import bowl_grad, double_well, double_well_grad, quadratic_grad
+from reference import house_prices as ref3
 from reference import minibatch as ref6
 from reference import momentum as ref5
 
@@ -58,16 +59,11 @@ def _first_rise(values: np.ndarray) -> int | None:
     return int(np.argmax(rises)) + 1 if rises.any() else None
 
 
-def _line_hessian(x: np.ndarray) -> np.ndarray:
-    """Hessian of the MSE of ``w * x + b`` in ``(w, b)``."""
-    return 2 * np.array([[np.mean(x**2), np.mean(x)], [np.mean(x), 1.0]])
-
-
 def _exercise3(rng: np.random.Generator) -> Iterator[Property]:
     n = int(rng.integers(4, 30))
     x = rng.uniform(0.5, 3.0, n)
     y = 2 * x + 1 + rng.normal(0, 0.3, n)
-    critical = 2 / np.linalg.eigvalsh(_line_hessian(x))[-1]
+    critical = 2 / np.linalg.eigvalsh(ref3.mse_hessian(x))[-1]
     below, above = (
         float(rng.uniform(0.3, 0.95)) * critical,
         float(rng.uniform(1.1, 1.4)) * critical,

@@ -23,6 +23,7 @@ __all__ = [
     "SIZES",
     "fit",
     "fit_standardized",
+    "mse_hessian",
     "plot_learning_curve",
     "predict",
     "standardize",
@@ -136,6 +137,26 @@ def fit(
     xs, ys = _check_xy(x, y)
     w, b = as_scalar(w0, "w0"), as_scalar(b0, "b0")
     return _line_descent(xs, ys, w, b, as_scalar(lr, "lr"), as_count(steps, "steps"))
+
+
+def mse_hessian(x: ArrayLike) -> np.ndarray:
+    r"""Hessian of the MSE of the line ``w * x + b`` with respect to ``(w, b)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+        The inputs; the targets do not enter (the loss is quadratic).
+
+    Returns
+    -------
+    np.ndarray, shape (2, 2), float64
+        .. math:: H = 2 \begin{pmatrix} \overline{x^2} & \bar{x} \\ \bar{x} & 1 \end{pmatrix}
+
+        Gradient descent on this loss converges exactly when the learning
+        rate is below :math:`2 / \lambda_{max}(H)`.
+    """
+    x = as_vector(x, "x")
+    return 2 * np.array([[np.mean(x**2), np.mean(x)], [np.mean(x), 1.0]])
 
 
 def standardize(x: ArrayLike) -> tuple[np.ndarray, float, float]:
