@@ -140,6 +140,10 @@ def test_broken_submissions_get_clear_messages(graded):
     for test in finn["tests"]:
         by_task.setdefault(test["task"], set()).add(test["status"])
     assert "timeout" in by_task["run_gd"]
+    # One timeout per hanging function: its later tests fail without calling it.
+    run_gd = [test["message"] for test in finn["tests"] if test["task"] == "run_gd"]
+    assert sum("did not return within" in message for message in run_gd) == 1
+    assert sum("was not called" in message for message in run_gd) == len(run_gd) - 1
     assert by_task["classify"] == by_task["critical_lr"] == {"passed"}
     assert "not a valid zip" in result_of(out, "ivan-corrupt")["fatal"]
     assert "empty" in result_of(out, "jo-empty")["fatal"]

@@ -94,9 +94,12 @@ class BudgetedSubmission(Submission):
     Only time spent inside the student's calls counts, so a slow or busy
     grader never eats into a student's time. A call may compute for an eighth
     of the budget without a message (at most 5 s), and a function that timed
-    out twice is not called again: its remaining tests fail at once. Two
-    hanging functions (one calling the other) thus spend at most half the
-    budget, and the student's other functions are still graded.
+    out once is not called again: its remaining tests fail at once. A correct
+    call takes milliseconds, so a call that computes that long without a
+    message is a loop that does not end; calling it again would only spend
+    the budget (and a core) once more. Two hanging functions (one calling the
+    other) thus spend at most a quarter of the budget, and the student's other
+    functions are still graded.
 
     Parameters
     ----------
@@ -106,7 +109,7 @@ class BudgetedSubmission(Submission):
         Seconds of calls allowed for the exercise (the registry's time limit).
     """
 
-    STRIKES = 2
+    STRIKES = 1
 
     def __init__(self, worker: Worker, budget: float) -> None:
         super().__init__(worker, call_timeout=budget / 2)
