@@ -29,9 +29,9 @@ from autograder.sandbox.client import (
     Submission,
     Worker,
     WorkerCrashed,
-    _processes_of,
 )
 from autograder.sandbox.levels import available_levels, private_uid, strongest_level
+from autograder.sandbox.server import processes_of
 
 ANSWER_KEY = (SOLUTIONS_DIR / "exercise1" / "mse.py").read_text(encoding="utf-8")
 
@@ -249,7 +249,7 @@ def submission_with(tmp_path: Path, attack: str) -> Path:
 
 def leftover_processes(uid: int | None) -> list[int]:
     """Live processes still running as the workers' private uid."""
-    return [] if uid is None else _processes_of(uid)
+    return [] if uid is None else processes_of(uid)
 
 
 @pytest.mark.parametrize(

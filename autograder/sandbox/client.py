@@ -1,6 +1,7 @@
 """The grader's side of the channel: start a worker, call into it, survive it.
 
-:class:`Worker` owns one sandboxed worker process for one student module.
+:class:`Worker` owns one sandboxed worker process for one student module,
+forked by a sandbox's fork server (:mod:`autograder.sandbox.server`).
 :class:`Submission` wraps it as an object whose attributes are the student's
 functions, so a test reads ``submission.fit(x, y)``; every failure of the
 student's code arrives as one of the :class:`StudentFailure` exceptions below,
@@ -11,10 +12,7 @@ from __future__ import annotations
 
 import builtins
 import os
-import shutil
 import signal
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -22,14 +20,8 @@ from typing import Any
 import numpy as np
 
 from autograder.sandbox import codec
-from autograder.sandbox.levels import (
-    Limits,
-    clean_environment,
-    private_uid,
-    seed_font_cache,
-    student_dir,
-    worker_command,
-)
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.server import ForkServer, SandboxFailed
 
 MAX_REPLY = 256 << 20
 
@@ -108,6 +100,11 @@ class Worker:
         Resource limits of the worker process.
     start_timeout : float, optional
         Seconds allowed for starting and importing the module.
+    server : ForkServer, optional
+        The sandbox to fork the worker in, shared with the student's other
+        modules; by default the worker has a sandbox of its own, which
+        :meth:`stop` stops too. A sandbox serves one worker at a time: ending
+        a worker ends every other process in it.
     """
 
     def __init__(
@@ -116,13 +113,15 @@ class Worker:
         level: str,
         limits: Limits | None = None,
         start_timeout: float = 10.0,
+        server: ForkServer | None = None,
     ) -> None:
         self.module_path = Path(module_path)
         self.level = level
         self.limits = limits or Limits()
         self.start_timeout = start_timeout
-        self.process: subprocess.Popen | None = None
-        self.workdir: Path | None = None
+        self._owns_server = server is None
+        self.server = server or ForkServer(level)
+        self.pid: int | None = None
         self.import_error: dict | None = None
         self._to_worker = self._from_worker = -1
 
@@ -130,42 +129,15 @@ class Worker:
 
     def start(self) -> None:
         """Start the worker and import the module; record an import failure."""
-        self.stop()
-        uid = private_uid()
-        self.workdir = Path(tempfile.mkdtemp(prefix="gdlab-worker-"))
-        target = self.workdir / self.module_path.name
-        shutil.copyfile(self.module_path, target)  # a copy: never the student's own file
-        seed_font_cache(self.workdir)
-        if uid is not None:
-            for path in [self.workdir, *self.workdir.rglob("*")]:
-                os.chown(path, uid, uid)
-        requests_read, requests_write = os.pipe()
-        replies_read, replies_write = os.pipe()
-        command = worker_command(
-            self.level,
-            self.workdir,
-            target.name,
-            self.module_path.stem,
-            (requests_read, replies_write),
-            uid,
-        )
+        self._end()
         try:
-            self.process = subprocess.Popen(
-                command,
-                cwd=self.workdir,
-                env=clean_environment(student_dir(self.level, self.workdir)),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                pass_fds=(requests_read, replies_write),
-                start_new_session=True,
-                preexec_fn=self.limits.apply,
+            self.pid, self._to_worker, self._from_worker = self.server.spawn(
+                self.module_path, self.module_path.stem, self.limits
             )
-        finally:
-            os.close(requests_read)
-            os.close(replies_write)
-        self._to_worker, self._from_worker = requests_write, replies_read
-        self._reader = codec.Reader(replies_read)
+        except SandboxFailed as failure:
+            self.import_error = {"type": "Sandbox", "message": str(failure)}
+            return
+        self._reader = codec.Reader(self._from_worker)
         try:
             hello = self._receive(
                 time.monotonic() + self.start_timeout, self.start_timeout, self.start_timeout
@@ -184,30 +156,30 @@ class Worker:
                 else {"type": "Protocol", "message": "the worker sent a malformed greeting"}
             )
         if self.import_error:
-            self.stop()
+            self._end()
 
     def stop(self) -> None:
-        """Kill the worker and everything it started; remove its folder."""
+        """Kill the worker and everything it started (and its own sandbox, if it has one)."""
+        self._end()
+        if self._owns_server:
+            self.server.stop()
+
+    def _end(self, wait: bool = False) -> int | None:
+        """End the worker process, keeping the sandbox; its exit code if known."""
         for fd in (self._to_worker, self._from_worker):
             if fd >= 0:
                 os.close(fd)
         self._to_worker = self._from_worker = -1
-        if self.process is not None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait()
-            _kill_uid(private_uid())
-            self.process = None
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
+        code = None
+        if self.pid is not None:
+            code = self.server.end(self.pid, wait=wait)
+            self.pid = None
+        return code
 
     @property
     def alive(self) -> bool:
         """Whether a worker is running with the module imported."""
-        return self.process is not None and self.process.poll() is None
+        return self.pid is not None
 
     # -- calls --------------------------------------------------------------
 
@@ -258,7 +230,7 @@ class Worker:
                     return reply
                 served += 1
                 if served > max_callbacks:
-                    self.stop()
+                    self._end()
                     raise CallTimeout(
                         f"it called back into the grader (e.g. grad) more than "
                         f"{max_callbacks} times: does its loop ever stop?"
@@ -292,7 +264,7 @@ class Worker:
         try:
             return codec.loads(self._reader.receive(MAX_REPLY, deadline))
         except codec.ChannelTimeout:
-            self.stop()
+            self._end()
             raise CallTimeout(
                 f"it did not return within {timeout:g} s, or computed for "
                 f"{idle_timeout:g} s without progress: is there an infinite "
@@ -301,13 +273,11 @@ class Worker:
         except codec.ChannelClosed:
             self._crashed()
         except codec.CodecError as error:
-            self.stop()
+            self._end()
             raise NotPlainData(f"the worker's answer was not plain data ({error})") from None
 
     def _crashed(self) -> None:
-        code = self.process.wait() if self.process is not None else None
-        self.stop()
-        raise WorkerCrashed(_describe_exit(code)) from None
+        raise WorkerCrashed(_describe_exit(self._end(wait=True))) from None
 
 
 def _describe_exit(code: int | None) -> str:
@@ -328,47 +298,6 @@ def _describe_exit(code: int | None) -> str:
 def _describe_import_error(error: dict) -> str:
     where = f" at {error['where']}" if error.get("where") else ""
     return f"the module could not be imported: {error.get('type')}{where}: {error.get('message')}"
-
-
-def _kill_uid(uid: int | None, patience: float = 5.0) -> None:
-    """Kill every process left running as the private ``uid``, and wait until none is.
-
-    Forked children may have left the worker's process group, and processes
-    inside a PID namespace die only after its first process; signalling every
-    process of the uid catches them all.
-    """
-    if uid is None:
-        return
-    deadline = time.monotonic() + patience
-    while _processes_of(uid) and time.monotonic() < deadline:
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child only kills and exits
-            try:
-                os.setgid(uid)
-                os.setuid(uid)
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
-        time.sleep(0.01)
-
-
-def _processes_of(uid: int) -> list[int]:
-    """Live (not zombie) processes owned by ``uid``."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            if entry.stat().st_uid != uid:
-                continue
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                state = handle.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state != b"Z":
-            found.append(int(entry.name))
-    return found
 
 
 class Submission:

@@ -26,55 +26,24 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-import resource
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 SANDBOX_DIR = Path(__file__).resolve().parent
-WORKER_FILES = ("worker.py", "codec.py", "plots.py", "functions.py", "side_effects.py")
-INSIDE = Path("/gdlab")  # where bubblewrap mounts the worker's two files
+WORKER_FILES = (
+    "forkserver.py",
+    "worker.py",
+    "limits.py",
+    "codec.py",
+    "plots.py",
+    "functions.py",
+    "side_effects.py",
+)
+INSIDE = Path("/gdlab")  # where bubblewrap mounts the worker's files
 SUBMISSION = Path("/submission")  # and the private copy of the submission
 LEVELS = ("bubblewrap", "unshare", "process")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of one worker process.
-
-    Attributes
-    ----------
-    cpu_seconds : int
-        CPU time before SIGXCPU.
-    memory_bytes : int
-        Address space (``RLIMIT_AS``): a memory bomb gets ``MemoryError``.
-    file_bytes : int
-        Largest file the worker may write.
-    processes : int
-        Processes of the worker's uid (applies when the uid is private).
-    open_files : int
-        File descriptors.
-    """
-
-    cpu_seconds: int = 60
-    memory_bytes: int = 1536 << 20
-    file_bytes: int = 16 << 20
-    processes: int = 64
-    open_files: int = 128
-
-    def apply(self) -> None:
-        """Set the limits on the current process (soft and hard alike)."""
-        for kind, value in (
-            (resource.RLIMIT_CPU, self.cpu_seconds),
-            (resource.RLIMIT_AS, self.memory_bytes),
-            (resource.RLIMIT_FSIZE, self.file_bytes),
-            (resource.RLIMIT_NOFILE, self.open_files),
-            (resource.RLIMIT_CORE, 0),
-            (resource.RLIMIT_NPROC, self.processes),
-        ):
-            resource.setrlimit(kind, (value, value))
 
 
 def interpreter() -> Path:
@@ -158,26 +127,22 @@ def _drop_privileges(uid: int | None) -> list[str]:
     ]
 
 
-def worker_command(
+def server_command(
     level: str,
     workdir: Path,
-    module_file: str,
-    module_name: str,
-    fds: tuple[int, int],
+    control_fd: int,
     uid: int | None,
 ) -> list[str]:
-    """The command that starts a worker at ``level``.
+    """The command that starts a sandbox's fork server at ``level``.
 
     Parameters
     ----------
     level : str
         One of :data:`LEVELS`.
     workdir : Path
-        The private folder holding the student's module file.
-    module_file, module_name : str
-        The file inside ``workdir`` and the name to import it as.
-    fds : tuple of int
-        The request and reply pipe ends the worker inherits.
+        The sandbox's private folder (the student's modules are copied there).
+    control_fd : int
+        The control socket's end the server inherits.
     uid : int or None
         The unprivileged uid to drop to (root only), or ``None``.
 
@@ -188,17 +153,17 @@ def worker_command(
     python = str(interpreter())
     libraries = [str(path) for path in library_dirs()]
     worker_dir = INSIDE if level == "bubblewrap" else SANDBOX_DIR
-    module_path = student_dir(level, workdir) / module_file
+    # Killing "every other process of the uid" stays inside the sandbox only in
+    # a PID namespace or under a private uid.
+    sweep = level != "process" or uid is not None
     run = [
         python,
         "-I",
         "-S",
         "-B",
-        str(worker_dir / "worker.py"),
-        str(module_path),
-        module_name,
-        str(fds[0]),
-        str(fds[1]),
+        str(worker_dir / "forkserver.py"),
+        str(control_fd),
+        "1" if sweep else "0",
         *libraries,
     ]
     if level == "process":
@@ -279,10 +244,9 @@ def _works(level: str) -> bool:
     probe = Path(os.environ.get("TMPDIR", "/tmp")) / f"gdlab-probe-{os.getpid()}"
     probe.mkdir(exist_ok=True)
     try:
-        (probe / "probe.py").write_text("import numpy\n")
         if uid is not None:
             os.chown(probe, uid, uid)
-        command = worker_command(level, probe, "probe.py", "probe", (0, 1), uid)
+        command = server_command(level, probe, 0, uid)
         # Start the bare interpreter under the level's isolation and check that
         # it sees its standard library and the library folders it will need.
         command = command[: command.index(str(interpreter())) + 1]

@@ -1,11 +1,11 @@
 """The worker: imports one student module and answers calls on it.
 
-Run by the grader inside the sandbox as
-``python -I -S worker.py MODULE_PATH MODULE_NAME IN_FD OUT_FD [LIBRARY_DIR ...]``. It
-reads requests from file descriptor 3 and writes replies to file descriptor 4;
-the student's own output (fds 1 and 2) goes to ``/dev/null``. Only the
-standard library, NumPy and the modules beside this file (:mod:`codec`,
-:mod:`plots`, :mod:`functions`, :mod:`side_effects`) are used.
+The fork server (:mod:`forkserver`) forks a fresh process for each student
+module and calls :func:`serve` in it with the two pipe ends of the worker's
+channel: requests arrive on the first, replies leave on the second, and the
+student's own output (fds 1 and 2) goes to ``/dev/null``. Only the standard
+library, NumPy and the modules beside this file (:mod:`codec`, :mod:`plots`,
+:mod:`functions`, :mod:`side_effects`) are used.
 
 Requests and replies (dicts before encoding)::
 
@@ -28,14 +28,10 @@ import os
 import sys
 import traceback
 
-# With -I -S the worker sees no site-packages (so none of the grader's own
-# packages): its library folders (NumPy, matplotlib) come on the command line.
-sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[5:]]
-
-import codec  # noqa: E402
-import numpy as np  # noqa: E402
-import plots  # noqa: E402
-import side_effects  # noqa: E402
+import codec
+import numpy as np
+import plots
+import side_effects
 
 REQUESTS, REPLIES = -1, -1  # set from the command line
 MAX_REQUEST = 64 << 20
@@ -120,17 +116,28 @@ def _send_value(value: object, generators: list, effects: dict) -> None:
     codec.send(REPLIES, message)
 
 
-def main() -> None:
-    """Import the student's module, then serve requests until the pipe closes."""
+def serve(path: str, module_name: str, requests: int, replies: int) -> None:
+    """Import the student's module, then answer requests until the pipe closes.
+
+    Parameters
+    ----------
+    path : str
+        The student's file, in a folder of its own (the working folder).
+    module_name : str
+        The name to import it as.
+    requests, replies : int
+        The pipe ends of the channel to the grader.
+    """
     global STUDENT_FILE, REQUESTS, REPLIES, READER
-    path, module_name = sys.argv[1], sys.argv[2]
-    REQUESTS, REPLIES = int(sys.argv[3]), int(sys.argv[4])
+    REQUESTS, REPLIES = requests, replies
     READER = codec.Reader(REQUESTS)
     STUDENT_FILE = os.path.basename(path)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    folder = os.path.dirname(os.path.abspath(path))
+    os.chdir(folder)
+    sys.path.insert(0, folder)
     try:
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
@@ -150,6 +157,3 @@ def main() -> None:
 
 STUDENT_FILE = ""
 READER: codec.Reader | None = None
-
-if __name__ == "__main__":
-    main()

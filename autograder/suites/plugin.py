@@ -30,8 +30,10 @@ from autograder.sandbox.client import (
     Submission,
     Worker,
 )
-from autograder.sandbox.levels import Limits, choose_level
+from autograder.sandbox.levels import choose_level
+from autograder.sandbox.limits import Limits
 from autograder.sandbox.plots import axes_summary, open_figures
+from autograder.sandbox.server import ForkServer
 from autograder.suites import checks
 
 MESSAGE_LIMIT = 600
@@ -188,10 +190,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def _workers(request: pytest.FixtureRequest):
-    """One live worker at a time, shared by an exercise's public and hidden tests."""
+    """One live worker at a time, shared by an exercise's public and hidden tests.
+
+    The workers of a run are forked in one sandbox (the submission's), which
+    ends with the run.
+    """
     live: dict[str, Any] = {}
     yield live
     _close(request.config, live)
+    server = request.config.stash.get(_SERVER, None)
+    if server is not None:
+        server.stop()
 
 
 def _close(config: pytest.Config, live: dict[str, Any]) -> None:
@@ -235,8 +244,10 @@ def _open(config: pytest.Config, exercise: Exercise) -> Any:
     if config.getoption("--gdlab-trusted-in-process"):
         return InProcess(load_module(path))
     level = choose_level(config.getoption("--gdlab-sandbox"))
+    if _SERVER not in config.stash:
+        config.stash[_SERVER] = ForkServer(level)
     limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
-    worker = Worker(path, level, limits)
+    worker = Worker(path, level, limits, server=config.stash[_SERVER])
     return BudgetedSubmission(worker, budget=exercise.time_limit)
 
 
@@ -313,6 +324,7 @@ class ResultRecorder:
 
 
 _KEY = pytest.StashKey[tuple]()
+_SERVER = pytest.StashKey[ForkServer]()
 
 
 def describe(call: pytest.CallInfo, report: pytest.TestReport) -> tuple[str, str, str]:

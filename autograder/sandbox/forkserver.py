@@ -1,0 +1,148 @@
+"""The fork server: one per sandbox, it forks a fresh worker per student module.
+
+Starting a sandboxed interpreter and importing NumPy costs a fifth of a second
+of CPU; grading a submission needs a worker per exercise, and a new one after
+every crash or timeout. So the grader starts one sandbox per submission with
+this program in it, which imports what the workers need once and then forks
+a worker whenever asked. It never runs student code itself: only its children
+do, each in a session of its own with its own resource limits.
+
+Run by the grader inside the sandbox as
+``python -I -S -B forkserver.py CONTROL_FD SWEEP [LIBRARY_DIR ...]``:
+``SWEEP`` is ``1`` when every other process of the sandbox may be killed when
+a worker ends (a PID namespace or a private uid keeps that inside the
+sandbox). Requests and replies are JSON datagrams on the control socket::
+
+    {"op": "spawn", "path": file, "name": module, "limits": {...}}
+        with two file descriptors attached (the worker's request pipe to read
+        and its reply pipe to write)
+        -> {"pid": pid}
+    {"op": "end", "pid": pid, "wait": bool}
+        -> {"exit": code or null}   (``wait``: let a dying worker finish first
+                                      and report how it ended)
+
+On start the server sends ``{"ready": true}``; it exits when the grader closes
+the socket.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import time
+
+# With -I -S the server sees no site-packages (so none of the grader's own
+# packages): its library folders (NumPy, matplotlib) come on the command line.
+sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[3:]]
+
+import worker  # noqa: E402 - also imports codec, NumPy, plots, side_effects
+from limits import Limits  # noqa: E402
+
+MAX_REQUEST = 1 << 16
+WAIT_FOR_EXIT = 1.0  # seconds a dying worker gets to finish before it is killed
+
+
+def _spawn(control: socket.socket, request: dict, fds: list[int]) -> dict:
+    """Fork a worker for one module; only the child ever touches student code."""
+    limits = Limits.from_dict(request.get("limits"))
+    path, name = request.get("path"), request.get("name")
+    if not isinstance(path, str) or not isinstance(name, str):
+        raise ValueError("spawn needs a path and a module name")
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns to the server
+        code = 0
+        try:
+            control.close()
+            os.setsid()  # its own process group: ending it ends what it forked
+            limits.apply()
+            worker.serve(path, name, fds[0], fds[1])
+        except BaseException:  # noqa: BLE001 - whatever happens, never back to the loop
+            code = 70
+        finally:
+            os._exit(code)
+    return {"pid": pid}
+
+
+def _end(pid: object, wait: bool, sweep: bool) -> dict:
+    """Stop one worker and everything it left running; report its exit code."""
+    if type(pid) is not int or pid <= 1:
+        raise ValueError("end needs a worker's pid")
+    code = None
+    deadline = time.monotonic() + (WAIT_FOR_EXIT if wait else 0.0)
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # not a child (any more)
+            break
+        if done:
+            code = os.waitstatus_to_exitcode(status)
+            break
+        if time.monotonic() >= deadline:
+            for kill in (os.kill, os.killpg):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            break
+        time.sleep(0.005)
+    if sweep:
+        # Every other process this sandbox's uid may signal: whatever the
+        # student's code left behind, even outside the worker's session.
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+    _reap()
+    return {"exit": code}
+
+
+def _reap() -> None:
+    """Collect children that have ended (a server that is PID 1 also adopts orphans)."""
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
+def main() -> None:
+    """Say ready, then serve the grader's requests until it hangs up."""
+    control = socket.socket(fileno=int(sys.argv[1]))
+    sweep = sys.argv[2] == "1"
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    control.send(json.dumps({"ready": True}).encode())
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 2)
+        except OSError:
+            return
+        if not data:
+            return
+        try:
+            request = json.loads(data)
+            if not isinstance(request, dict):
+                raise ValueError("a request is a JSON object")
+            if request.get("op") == "spawn" and len(fds) == 2:
+                reply = _spawn(control, request, fds)
+            elif request.get("op") == "end":
+                reply = _end(request.get("pid"), bool(request.get("wait")), sweep)
+            else:
+                reply = {"error": "unknown request"}
+        except (ValueError, OSError) as error:
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        finally:
+            for fd in fds:
+                os.close(fd)
+        control.send(json.dumps(reply).encode())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""One sandbox per submission: workers forked by a fork server, and what it must survive.
+
+Every test runs at each sandbox level this machine offers, with a real
+sandbox and real processes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox.client import (
+    CallTimeout,
+    StudentException,
+    Submission,
+    Worker,
+    WorkerCrashed,
+)
+from autograder.sandbox.levels import available_levels, private_uid
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.server import ForkServer, processes_of
+
+
+@pytest.fixture(params=available_levels())
+def server(request):
+    forks = ForkServer(request.param, answer_timeout=2.0)
+    yield forks
+    forks.stop()
+
+
+def module(tmp_path: Path, name: str, source: str) -> Path:
+    path = tmp_path / name / f"{name}.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return path
+
+
+def worker(server: ForkServer, path: Path, limits: Limits | None = None) -> Submission:
+    return Submission(Worker(path, server.level, limits, server=server), call_timeout=10.0)
+
+
+def test_each_module_gets_a_fresh_process_of_the_same_sandbox(tmp_path, server):
+    vandal = module(
+        tmp_path,
+        "vandal",
+        """
+        import numpy as np
+        def spoil():
+            np.mean = lambda *args, **kwargs: 42.0
+            return float(np.mean([1.0, 2.0]))
+        def pid():
+            import os
+            return os.getpid()
+        """,
+    )
+    honest = module(
+        tmp_path,
+        "honest",
+        """
+        import numpy as np
+        def mean():
+            return float(np.mean([1.0, 2.0]))
+        def spoiled():
+            import sys
+            return "vandal" in sys.modules
+        def pid():
+            import os
+            return os.getpid()
+        """,
+    )
+    first = worker(server, vandal)
+    assert first.spoil() == 42.0
+    first_pid = first.pid()
+    first._worker.stop()
+    assert server.running  # a worker of a shared sandbox leaves it up
+    second = worker(server, honest)
+    try:
+        assert second.mean() == 1.5
+        assert second.spoiled() is False
+        assert second.pid() != first_pid
+    finally:
+        second._worker.stop()
+
+
+def test_ending_a_worker_ends_what_it_left_running(tmp_path, server):
+    path = module(
+        tmp_path,
+        "leaver",
+        """
+        import os, time
+        def leave():
+            for _ in range(3):
+                if os.fork() == 0:
+                    os.setsid()  # out of the worker's own process group
+                    time.sleep(600)
+                    os._exit(0)
+            return os.getpid()
+        """,
+    )
+    uid = private_uid()
+    student = worker(server, path)
+    student.leave()
+    if uid is not None:
+        assert len(processes_of(uid)) >= 5  # the server, the worker and three sleepers
+    student._worker.stop()
+    if uid is not None:
+        deadline = time.monotonic() + 5
+        while len(processes_of(uid)) > 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(processes_of(uid)) == 1  # only the server is left
+    assert server.running
+
+
+@pytest.mark.parametrize("attack", ["kill", "stop"])
+def test_a_worker_that_kills_or_stops_the_server_costs_only_a_restart(tmp_path, server, attack):
+    signal_name = {"kill": "SIGKILL", "stop": "SIGSTOP"}[attack]
+    path = module(
+        tmp_path,
+        "parricide",
+        f"""
+        import os, signal
+        def strike():
+            os.kill(os.getppid(), signal.{signal_name})
+            return 1.0
+        def fine():
+            return 2.0
+        """,
+    )
+    student = worker(server, path)
+    assert student.strike() == 1.0
+    student._worker.stop()  # a stopped server does not answer: the sandbox is replaced
+    again = worker(server, path)
+    try:
+        assert again.fine() == 2.0
+    finally:
+        again._worker.stop()
+
+
+def test_each_worker_gets_its_own_limits(tmp_path, server):
+    path = module(
+        tmp_path,
+        "greedy",
+        """
+        def spin():
+            while True:
+                pass
+        def hoard():
+            return len(bytearray(800 << 20))
+        """,
+    )
+    tight = worker(server, path, Limits(cpu_seconds=1, memory_bytes=512 << 20))
+    try:
+        with pytest.raises(WorkerCrashed, match="CPU time limit"):
+            tight._worker.request(
+                {"op": "call", "name": "spin", "args": [], "kwargs": {}},
+                timeout=20.0,
+                idle_timeout=20.0,
+            )
+        with pytest.raises(StudentException, match="MemoryError"):
+            tight.hoard()
+    finally:
+        tight._worker.stop()
+    roomy = worker(server, path)
+    try:
+        assert roomy.hoard() == 800 << 20
+        with pytest.raises(CallTimeout):
+            roomy._worker.request(
+                {"op": "call", "name": "spin", "args": [], "kwargs": {}},
+                timeout=1.0,
+                idle_timeout=1.0,
+            )
+    finally:
+        roomy._worker.stop()
