@@ -174,3 +174,31 @@ def test_each_worker_gets_its_own_limits(tmp_path, server):
             )
     finally:
         roomy._worker.stop()
+
+
+def test_entries_a_worker_plants_in_the_sandbox_do_not_misplace_the_next_module(tmp_path, server):
+    planter = module(
+        tmp_path,
+        "planter",
+        """
+        import os
+        def plant():
+            shared = os.path.dirname(os.getcwd())  # the sandbox's folder, writable
+            for index in range(40):
+                os.symlink("/tmp", os.path.join(shared, f"worker-{index}"))
+                decoy = os.path.join(shared, f"worker-x{index}")
+                os.mkdir(decoy)
+                with open(os.path.join(decoy, "honest.py"), "w") as handle:
+                    handle.write("def answer():\\n    return -1\\n")
+            return len(os.listdir(shared))
+        """,
+    )
+    honest = module(tmp_path, "honest", "def answer():\n    return 42\n")
+    first = worker(server, planter)
+    assert first.plant() >= 80
+    first._worker.stop()
+    second = worker(server, honest)
+    try:
+        assert second.answer() == 42
+    finally:
+        second._worker.stop()

@@ -20,7 +20,6 @@ import socket
 import subprocess
 import tempfile
 import time
-from itertools import count
 from pathlib import Path
 
 from autograder.sandbox.levels import (
@@ -64,7 +63,6 @@ class ForkServer:
         self.process: subprocess.Popen | None = None
         self.workdir: Path | None = None
         self._control: socket.socket | None = None
-        self._spawned = count()
 
     @property
     def running(self) -> bool:
@@ -130,8 +128,10 @@ class ForkServer:
         for attempt in range(2):
             if not self.running:
                 self.start()
-            folder = self.workdir / f"worker-{next(self._spawned)}"
-            folder.mkdir()
+            # A fresh folder of a name nobody could have taken (the sandbox's
+            # folder is writable by earlier workers), created before it is
+            # handed over, so the copy lands where it should.
+            folder = Path(tempfile.mkdtemp(prefix="worker-", dir=self.workdir))
             shutil.copyfile(module_path, folder / module_path.name)  # never the student's own
             _give(folder, private_uid())
             inside = student_dir(self.level, self.workdir) / folder.name / module_path.name
