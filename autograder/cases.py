@@ -216,6 +216,16 @@ def _exercise1(rng: np.random.Generator) -> Iterator[Case]:
     # Edges where a correct answer and a common slip part ways (found by mutation testing).
     yield Case("squared_errors", "shapes (1,) and (2,)", ([1.0], [1.0, 2.0]))
     yield Case("loss_landscape", "one slope", ([1.0, 2.0], [2.0, 4.0], [2.0]))
+    # The statements' ValueErrors at their exact boundaries, including shapes
+    # that NumPy would broadcast (mutation testing, second round).
+    for label, x, y in [
+        ("x shorter than y", [1.0], [1.0, 2.0]),
+        ("y shorter than x", [1.0, 2.0], [1.0]),
+    ]:
+        yield Case("best_slope", label, (x, y, [0.5, 1.5]))
+    yield Case("best_slope", "empty x and y", ([], [], [1.0]))
+    yield Case("best_slope", "slopes as a bare number", ([1.0, 2.0], [2.0, 4.0], 2.0))
+    yield Case("best_slope", "slopes as a matrix", ([1.0, 2.0], [2.0, 4.0], [[1.0, 2.0]]))
 
 
 def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
@@ -246,6 +256,18 @@ def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
     # Edges where a correct answer and a common slip part ways (found by mutation testing).
     yield Case("mse_gradients", "one example", (1.0, 0.0, [1.0], [2.0]))
     yield Case("linear_gradient", "one example", (np.ones(2), np.ones((1, 2)), np.ones(1)))
+    # The statements' ValueErrors at their exact boundaries, including shapes
+    # that NumPy would broadcast (mutation testing, second round).
+    yield Case("mse_gradients", "x shorter than y", (1.0, 1.0, [1.0], [1.0, 2.0]))
+    yield Case("mse_gradients", "empty x and y", (1.0, 1.0, [], []))
+    yield Case("linear_gradient", "X without rows", (np.ones(2), np.ones((0, 2)), np.ones(0)))
+    yield Case("linear_gradient", "y of length 1", (np.ones(2), np.ones((4, 2)), np.ones(1)))
+    yield Case("numerical_gradient", "h < 0", (functions.wavy, np.ones(2)), {"h": -1e-5})
+    for label, a, b in [
+        ("a shorter than b", [1.0], [1.0, 2.0]),
+        ("b shorter than a", [1.0, 2.0], [1.0]),
+    ]:
+        yield Case("relative_error", label, (np.array(a), np.array(b)))
 
 
 def _exercise3(rng: np.random.Generator) -> Iterator[Case]:
@@ -281,6 +303,16 @@ def _exercise3(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("fit", "no steps", ([1.0, 2.0], [1.0, 3.0], 0.0, 0.0, 0.1), {"steps": 0})
     yield Case("fit", "one example", ([1.0], [2.0]), {"steps": 20})
     yield Case("standardize", "one value", ([5.0],))
+    # The statements' ValueErrors at their exact boundaries, including shapes
+    # that NumPy would broadcast (mutation testing, second round).
+    yield Case("fit", "x shorter than y", ([1.0], [1.0, 2.0]))
+    yield Case("fit", "x and y as bare numbers", (2.0, 3.0))
+    yield Case("fit", "x and y as matrices", ([[1.0, 2.0]], [[2.0, 3.0]]))
+    yield Case("fit", "empty x and y", ([], []))
+    yield Case("fit", "steps = -1", ([1.0, 2.0], [1.0, 3.0]), {"steps": -1})
+    yield Case("standardize", "a bare number", (5.0,))
+    yield Case("standardize", "a matrix", ([[1.0, 2.0], [3.0, 5.0]],))
+    yield Case("standardize", "an empty input", ([],))
 
 
 def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
@@ -375,6 +407,22 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
         (functions.parabola_grad, 0.0, 2.0),
         {"lo": 0.0, "hi": 0.5},
     )
+    # The statements' ValueErrors at their exact boundaries (mutation testing, second round).
+    for label, keywords in [
+        ("steps = -1", {"steps": -1}),
+        ("limit = 0", {"limit": 0.0}),
+        ("a negative limit", {"limit": -1.0}),
+        ("an infinite limit", {"limit": float("inf")}),
+    ]:
+        yield Case("run_gd", label, (grad, 0.0, 0.1), keywords)
+    yield Case("predict_behaviour", "q = 4", (1.0, 4.0))
+    yield Case("critical_lr", "a 1-D array of one value", (np.array([2.0]),))
+    yield Case("critical_lr", "a 2x3 matrix", (np.ones((2, 3)),))
+    yield Case("critical_lr", "a 3x2 matrix", (np.ones((3, 2)),))
+    for lo, hi in [(0.5, 0.5), (1.0, 0.5)]:
+        yield Case(
+            "find_critical_lr", f"lo = {lo}, hi = {hi}", (grad, 0.0, 2.0), {"lo": lo, "hi": hi}
+        )
 
 
 def _exercise5(rng: np.random.Generator) -> Iterator[Case]:
@@ -443,6 +491,14 @@ def _exercise5(rng: np.random.Generator) -> Iterator[Case]:
         {"n_restarts": 0},
         seeds={"rng": 3},
     )
+    # The statements' ValueErrors at their exact boundaries (mutation testing, second round).
+    for label, keywords in [
+        ("steps = -1", {"steps": -1}),
+        ("limit = 0", {"limit": 0.0}),
+        ("a negative limit", {"limit": -1.0}),
+        ("an infinite limit", {"limit": float("inf")}),
+    ]:
+        yield Case("momentum_descent", label, (well, 1.0), keywords)
 
 
 def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
@@ -505,6 +561,10 @@ def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
     yield Case(
         "full_batch_gd", "a diverging rate", (np.ones((4, 2)) * 10, np.ones(4)), {"lr": 5.0}
     )
+    # The statements' ValueErrors at their exact boundaries (mutation testing, second round).
+    yield Case("make_dataset", "no examples", (), {"n_samples": 0}, seeds={"rng": 0})
+    yield Case("full_batch_gd", "epochs = -1", (X, y), {"epochs": -1})
+    yield Case("minibatch_gd", "epochs = -1", (X, y), {"epochs": -1}, seeds={"rng": 0})
 
 
 CASES = {
