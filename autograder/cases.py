@@ -416,6 +416,7 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
     ]:
         yield Case("run_gd", label, (grad, 0.0, 0.1), keywords)
     yield Case("predict_behaviour", "q = 4", (1.0, 4.0))
+    yield Case("classify", "an empty trajectory", ([], 2.0))
     yield Case("critical_lr", "a 1-D array of one value", (np.array([2.0]),))
     yield Case("critical_lr", "a 2x3 matrix", (np.ones((2, 3)),))
     yield Case("critical_lr", "a 3x2 matrix", (np.ones((3, 2)),))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,8 +40,20 @@ def module(tmp_path: Path, name: str, source: str) -> Path:
     return path
 
 
-def worker(server: ForkServer, path: Path, limits: Limits | None = None) -> Submission:
-    return Submission(Worker(path, server.level, limits, server=server), call_timeout=10.0)
+@contextmanager
+def worker(server: ForkServer, path: Path, limits: Limits | None = None) -> Iterator[Submission]:
+    """A submission forked by ``server``, ended when the block ends."""
+    student = Submission(Worker(path, server.level, limits, server=server), call_timeout=10.0)
+    try:
+        yield student
+    finally:
+        student._worker.stop()
+
+
+def call(student: Submission, name: str, seconds: float) -> object:
+    """Call ``name`` with one time limit for the whole call and for its silence."""
+    request = {"op": "call", "name": name, "args": [], "kwargs": {}}
+    return student._worker.request(request, timeout=seconds, idle_timeout=seconds)
 
 
 def test_each_module_gets_a_fresh_process_of_the_same_sandbox(tmp_path, server):
@@ -71,18 +85,14 @@ def test_each_module_gets_a_fresh_process_of_the_same_sandbox(tmp_path, server):
             return os.getpid()
         """,
     )
-    first = worker(server, vandal)
-    assert first.spoil() == 42.0
-    first_pid = first.pid()
-    first._worker.stop()
+    with worker(server, vandal) as first:
+        assert first.spoil() == 42.0
+        first_pid = first.pid()
     assert server.running  # a worker of a shared sandbox leaves it up
-    second = worker(server, honest)
-    try:
+    with worker(server, honest) as second:
         assert second.mean() == 1.5
         assert second.spoiled() is False
         assert second.pid() != first_pid
-    finally:
-        second._worker.stop()
 
 
 def test_ending_a_worker_ends_what_it_left_running(tmp_path, server):
@@ -101,11 +111,10 @@ def test_ending_a_worker_ends_what_it_left_running(tmp_path, server):
         """,
     )
     uid = private_uid()
-    student = worker(server, path)
-    student.leave()
-    if uid is not None:
-        assert len(processes_of(uid)) >= 5  # the server, the worker and three sleepers
-    student._worker.stop()
+    with worker(server, path) as student:
+        student.leave()
+        if uid is not None:
+            assert len(processes_of(uid)) >= 5  # the server, the worker and three sleepers
     if uid is not None:
         deadline = time.monotonic() + 5
         while len(processes_of(uid)) > 1 and time.monotonic() < deadline:
@@ -129,14 +138,11 @@ def test_a_worker_that_kills_or_stops_the_server_costs_only_a_restart(tmp_path, 
             return 2.0
         """,
     )
-    student = worker(server, path)
-    assert student.strike() == 1.0
-    student._worker.stop()  # a stopped server does not answer: the sandbox is replaced
-    again = worker(server, path)
-    try:
+    with worker(server, path) as student:
+        assert student.strike() == 1.0
+    # Ending that worker found the server dead or silent: the sandbox was replaced.
+    with worker(server, path) as again:
         assert again.fine() == 2.0
-    finally:
-        again._worker.stop()
 
 
 def test_each_worker_gets_its_own_limits(tmp_path, server):
@@ -151,29 +157,15 @@ def test_each_worker_gets_its_own_limits(tmp_path, server):
             return len(bytearray(800 << 20))
         """,
     )
-    tight = worker(server, path, Limits(cpu_seconds=1, memory_bytes=512 << 20))
-    try:
+    with worker(server, path, Limits(cpu_seconds=1, memory_bytes=512 << 20)) as tight:
         with pytest.raises(WorkerCrashed, match="CPU time limit"):
-            tight._worker.request(
-                {"op": "call", "name": "spin", "args": [], "kwargs": {}},
-                timeout=20.0,
-                idle_timeout=20.0,
-            )
+            call(tight, "spin", 20.0)
         with pytest.raises(StudentException, match="MemoryError"):
             tight.hoard()
-    finally:
-        tight._worker.stop()
-    roomy = worker(server, path)
-    try:
+    with worker(server, path) as roomy:
         assert roomy.hoard() == 800 << 20
         with pytest.raises(CallTimeout):
-            roomy._worker.request(
-                {"op": "call", "name": "spin", "args": [], "kwargs": {}},
-                timeout=1.0,
-                idle_timeout=1.0,
-            )
-    finally:
-        roomy._worker.stop()
+            call(roomy, "spin", 1.0)
 
 
 def test_entries_a_worker_plants_in_the_sandbox_do_not_misplace_the_next_module(tmp_path, server):
@@ -194,11 +186,7 @@ def test_entries_a_worker_plants_in_the_sandbox_do_not_misplace_the_next_module(
         """,
     )
     honest = module(tmp_path, "honest", "def answer():\n    return 42\n")
-    first = worker(server, planter)
-    assert first.plant() >= 80
-    first._worker.stop()
-    second = worker(server, honest)
-    try:
+    with worker(server, planter) as first:
+        assert first.plant() >= 80
+    with worker(server, honest) as second:
         assert second.answer() == 42
-    finally:
-        second._worker.stop()
