@@ -125,7 +125,7 @@ class ForkServer:
         SandboxFailed
             When the sandbox cannot start a worker even after a restart.
         """
-        for attempt in range(2):
+        for _ in range(2):  # a second try in a fresh sandbox
             if not self.running:
                 self.start()
             # A fresh folder of a name nobody could have taken (the sandbox's
@@ -148,15 +148,13 @@ class ForkServer:
             finally:
                 os.close(requests_read)
                 os.close(replies_write)
-            pid = answer.get("pid") if isinstance(answer, dict) else None
+            pid = (answer or {}).get("pid")
             if type(pid) is int and pid > 1:
                 return pid, requests_write, replies_read
             os.close(requests_write)
             os.close(replies_read)
             self.stop()
-            if attempt:
-                raise SandboxFailed("the sandbox could not start a worker")
-        raise AssertionError("unreachable")
+        raise SandboxFailed("the sandbox could not start a worker")
 
     def end(self, pid: int, wait: bool = False) -> int | None:
         """End a worker and whatever it left running; its exit code if known.
@@ -178,8 +176,8 @@ class ForkServer:
         if not self.running:
             return None
         answer = self._ask({"op": "end", "pid": pid, "wait": wait})
-        code = answer.get("exit") if isinstance(answer, dict) else None
-        if "exit" not in (answer or {}) or (code is not None and type(code) is not int):
+        code = (answer or {}).get("exit", False)  # False: no exit code was sent
+        if code is not None and type(code) is not int:
             self.stop()  # it did not answer as it should: no process of it survives
             return None
         return code
