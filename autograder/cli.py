@@ -29,6 +29,12 @@ import click
 from autograder.registry import RegistryError, load_registry
 
 
+class Refused(click.ClickException):
+    """Grading must not start; nothing has been written. Exits with status 2."""
+
+    exit_code = 2
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gdlab")
 def main() -> None:
@@ -81,7 +87,7 @@ def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
     Exits 0 when every public test passes and 1 otherwise.
     """
     from autograder.grading.check import check as run_check
-    from autograder.grading.check import render, render_progress
+    from autograder.grading.check import passed, render, render_progress
 
     names = [item.name for item in load_registry()]
     if exercise is not None and exercise not in names:
@@ -92,13 +98,12 @@ def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
         )
     result = run_check(folder, [exercise] if exercise else names)
     if as_json:
-        click.echo(json.dumps(result, indent=1))
+        click.echo(json.dumps(result.to_dict(), indent=1))
     elif exercise:
         click.echo(render(result, color=sys.stdout.isatty()))
     else:
         click.echo(render_progress(result))
-    passed = all(entry["status"] == "passed" for entry in result["exercises"].values())
-    sys.exit(0 if passed else 1)
+    sys.exit(0 if passed(result) else 1)
 
 
 @main.command()
@@ -118,7 +123,18 @@ def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
     default=None,
     help="Submissions graded at once [default: all cores].",
 )
-@click.option("--force", is_flag=True, help="Regrade submissions that did not change.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Regrade every submission, also unchanged ones and those graded with another secret.",
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="NAME",
+    help="Regrade this submission only (repeat for several); the others keep their results.",
+)
 @click.option(
     "--secret",
     envvar="GDLAB_SECRET",
@@ -133,58 +149,113 @@ def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
     default=None,
     help="Sandbox level [default: the strongest available].",
 )
+@click.option(
+    "--accept-weak-isolation",
+    is_flag=True,
+    help="Grade at a sandbox level that leaves the grader's files or the network open to "
+    "student code (see the README's isolation table).",
+)
 def grade(
     submissions: Path,
     out: Path,
     jobs: int | None,
     force: bool,
+    only: tuple[str, ...],
     secret: str | None,
     sandbox: str | None,
+    accept_weak_isolation: bool,
 ) -> None:
     """Grade every submission (folder or .zip) in SUBMISSIONS.
 
     Writes OUT/grades.csv, OUT/results/<submission>.json,
     OUT/feedback/<submission>.md and OUT/summary.md. Exits 0 when every
-    submission could be processed, 1 otherwise.
+    submission was graded, 1 when some could not be read or need a regrade
+    (they are listed), and 2 when grading could not start (nothing written).
     """
-    from autograder.grading.batch import SECRET_FILE, course_secret, grade_class
-    from autograder.grading.intake import discover
-    from autograder.sandbox.levels import choose_level
+    from autograder.grading.batch import (
+        SECRET_FILE,
+        GradingRefused,
+        course_secret,
+        entries_of,
+        grade_class,
+    )
+    from autograder.sandbox.levels import choose_level, isolation
+    from autograder.sandbox.preflight import preflight
 
     try:
         level = choose_level(sandbox)
+    except RuntimeError as error:
+        raise click.UsageError(str(error)) from None
+    protection = isolation(level)
+    click.echo(f"Sandbox: {level}. {protection.summary}")
+    if not (protection.files and protection.network) and not accept_weak_isolation:
+        raise Refused(
+            f"the {level!r} level leaves student code able to reach what it must not (see "
+            "above). Install bubblewrap for a full sandbox, or pass --accept-weak-isolation "
+            "to grade anyway"
+        )
+    try:
+        pairs = entries_of(submissions, out)
+    except GradingRefused as error:
+        raise Refused(str(error)) from None
+    problem = preflight(level)
+    if problem:
+        raise Refused(problem)
+    try:
         secret, created = course_secret(out, secret)
-    except (RuntimeError, ValueError) as error:
-        raise click.ClickException(str(error)) from None
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     if created:
         click.echo(
             f"Created the course secret {out / SECRET_FILE}: it seeds the hidden inputs. Keep "
             "it (or pass --secret) to regrade with the same inputs; never share it."
         )
-    count = len(discover(submissions))
-    click.echo(f"Grading {count} submission(s) in the {level!r} sandbox into {out}/")
-    with click.progressbar(
-        length=count, label="grading", show_pos=True, item_show_func=lambda name: name
-    ) as bar:
-        report = grade_class(
-            submissions,
-            out,
-            jobs=jobs,
-            force=force,
-            secret=secret,
-            sandbox=level,
-            progress=lambda outcome: bar.update(1, outcome.name),
-        )
-    skipped = sum(outcome.skipped for outcome in report.outcomes)
-    unreadable = [outcome for outcome in report.outcomes if not outcome.processed]
-    click.echo(f"Done: {count - skipped} graded, {skipped} unchanged since the last run.")
-    for outcome in sorted(unreadable, key=lambda item: item.name):
-        click.echo(f"  could not process {outcome.name}: {outcome.result.get('fatal')}")
+    count = len(only) if only else len(pairs)
+    click.echo(f"Grading {count} submission(s) into {out}/")
+    try:
+        with click.progressbar(
+            length=count, label="grading", show_pos=True, item_show_func=lambda name: name
+        ) as bar:
+            report = grade_class(
+                submissions,
+                out,
+                jobs=jobs,
+                force=force,
+                secret=secret,
+                sandbox=level,
+                progress=lambda outcome: bar.update(1, outcome.name),
+                only=list(only) or None,
+            )
+    except GradingRefused as error:
+        raise Refused(str(error)) from None
+    fresh = [outcome for outcome in report.outcomes if not outcome.skipped]
+    graded = sum(outcome.result.status == "graded" for outcome in fresh)
+    unchanged = len(report.outcomes) - len(fresh)
+    counts = ", ".join(
+        f"{report.count(status)} {status}"
+        for status in ("needs regrade", "unreadable", "missing")
+        if report.count(status)
+    )
+    click.echo(
+        f"Done: {graded} graded, {unchanged} unchanged since the last run"
+        + (f"; {counts}" if counts else "")
+        + "."
+    )
+    for outcome in sorted(report.outcomes, key=lambda item: item.name):
+        result = outcome.result
+        if result.status == "needs regrade":
+            why = "; ".join(
+                [*result.grader_problems]
+                + [p for e in result.exercises.values() for p in e.grader_problems]
+            )
+            click.echo(f"  needs regrade {outcome.name}: the grader failed: {why[:300]}")
+        elif result.status != "graded":
+            click.echo(f"  {result.status} {outcome.name}: {result.fatal}")
     click.echo(
         f"Gradebook: {out / 'grades.csv'}; overview: {out / 'summary.md'}; "
         f"feedback: {out / 'feedback'}/"
     )
-    sys.exit(0 if report.all_processed else 1)
+    sys.exit(0 if report.all_graded else 1)
 
 
 @main.group()
@@ -220,15 +291,18 @@ def dev_mistakes(seed: int) -> None:
             f"{outcome.exercise}  {outcome.mistake.task:<20} {outcome.mistake.name:<40} "
             f"{outcome.score:6.2f}/{outcome.max_score:g}  {killed:<8} {named}"
         )
+        for wrong in outcome.wrong_names:
+            click.echo(f"    {click.style('WRONG NAME', fg='red')} {wrong}")
     count = len(outcomes)
     killed = sum(outcome.killed for outcome in outcomes)
     named = sum(outcome.diagnosed for outcome in outcomes)
+    wrong = sum(len(outcome.wrong_names) for outcome in outcomes)
     click.echo(
         f"\nkill rate {killed}/{count} = {killed / count:.0%}; "
-        f"diagnosis rate {named}/{count} = {named / count:.0%}"
+        f"naming rate {named}/{count} = {named / count:.0%}; wrong names {wrong}"
     )
-    if killed < count or named < count:
-        raise click.ClickException("some mistakes survive or are not named; see above.")
+    if killed < count or named < count or wrong:
+        raise click.ClickException("some mistakes survive, are not named or misnamed; see above.")
 
 
 @dev.command("mutation")

@@ -4,6 +4,10 @@ For the exercises whose answers are trajectories or learning curves, each
 :class:`Curves` names the series to draw and how to compute them on a module
 (the student's, through the sandbox, or the reference). The series travel as
 plain data in the results; :func:`autograder.grading.plots.render` draws them.
+
+Every ``compute`` and ``note`` is a call into the module: for the student's
+module each is a round trip into the sandbox, so an exercise declares only
+the few calls its picture needs.
 """
 
 from __future__ import annotations
@@ -18,6 +22,31 @@ from autograder.sandbox import functions
 from reference import house_prices as ref3
 from reference import minibatch as ref6
 
+#: Longest note kept: the contract's labels are short, and a student's
+#: answer must not swamp the legend.
+NOTE_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Series:
+    """One curve of a picture.
+
+    Attributes
+    ----------
+    label : str
+        The curve's name in the legend.
+    compute : callable
+        ``compute(module)`` gives the values, a 1-D sequence of numbers.
+    note : callable or None
+        ``note(module, values)`` gives a short text drawn after the label
+        (such as the module's own verdict on the curve), or None for no note.
+        ``values`` is the float64 array that ``compute`` gave.
+    """
+
+    label: str
+    compute: Callable[[Any], Any]
+    note: Callable[[Any, np.ndarray], Any] | None = None
+
 
 @dataclass(frozen=True)
 class Curves:
@@ -29,36 +58,48 @@ class Curves:
         Labels of the picture.
     log : bool
         Logarithmic y axis (for losses).
-    series : tuple of (str, callable)
-        ``(label, compute)`` where ``compute(module)`` gives a 1-D sequence.
+    series : tuple of Series
+        The curves, in legend order.
     """
 
     title: str
     xlabel: str
     ylabel: str
     log: bool
-    series: tuple[tuple[str, Callable[[Any], Any]], ...]
+    series: tuple[Series, ...]
 
 
 def _dataset():
     return ref6.make_dataset(rng=np.random.default_rng(42))
 
 
+def _classify(module: Any, trajectory: np.ndarray) -> Any:
+    # Exercise 4's minimiser is x* = 2; each module judges its own trajectory.
+    return module.classify(trajectory, 2.0)
+
+
 CURVES: dict[str, Curves] = {
     "exercise3": Curves(
-        "fit(SIZES, PRICES): learning curve",
+        "fit and fit_standardized on (SIZES, PRICES): learning curves",
         "step",
         "MSE loss",
         True,
-        (("history", lambda m: m.fit(ref3.SIZES, ref3.PRICES)[2]),),
+        (
+            Series("fit", lambda m: m.fit(ref3.SIZES, ref3.PRICES)[2]),
+            Series("fit_standardized", lambda m: m.fit_standardized(ref3.SIZES, ref3.PRICES)[2]),
+        ),
     ),
     "exercise4": Curves(
-        "run_gd(grad, 0.0, lr): trajectories",
+        "run_gd(grad, 0.0, lr): trajectories and classify(trajectory, 2.0)",
         "step",
         "x",
         False,
         tuple(
-            (f"lr = {lr}", lambda m, lr=lr: m.run_gd(functions.parabola_grad, 0.0, lr))
+            Series(
+                f"lr = {lr}",
+                lambda m, lr=lr: m.run_gd(functions.parabola_grad, 0.0, lr),
+                note=_classify,
+            )
             for lr in (0.1, 0.9, 1.0, 1.1)
         ),
     ),
@@ -68,8 +109,12 @@ CURVES: dict[str, Curves] = {
         "x",
         False,
         (
-            ("gradient_descent", lambda m: m.gradient_descent(functions.double_well_grad, 3.0)),
-            ("momentum_descent", lambda m: m.momentum_descent(functions.double_well_grad, 3.0)),
+            Series(
+                "gradient_descent", lambda m: m.gradient_descent(functions.double_well_grad, 3.0)
+            ),
+            Series(
+                "momentum_descent", lambda m: m.momentum_descent(functions.double_well_grad, 3.0)
+            ),
         ),
     ),
     "exercise6": Curves(
@@ -78,8 +123,8 @@ CURVES: dict[str, Curves] = {
         "MSE loss",
         True,
         (
-            ("full_batch_gd", lambda m: m.full_batch_gd(*_dataset())[1]),
-            (
+            Series("full_batch_gd", lambda m: m.full_batch_gd(*_dataset())[1]),
+            Series(
                 "minibatch_gd",
                 lambda m: m.minibatch_gd(*_dataset(), rng=np.random.default_rng(0))[1],
             ),
@@ -88,21 +133,50 @@ CURVES: dict[str, Curves] = {
 }
 
 
+def _note_text(note: Any) -> str | None:
+    """A note fit for a legend, or None when the answer is not a usable text."""
+    if not isinstance(note, str):
+        return None
+    # One short line, whatever the answer held (cut before splitting a huge one).
+    text = " ".join(note[: 4 * NOTE_LENGTH].split())
+    if len(text) > NOTE_LENGTH:
+        text = text[: NOTE_LENGTH - 1] + "…"
+    return text or None
+
+
 def series_of(module: Any, exercise: str) -> list[dict]:
-    """Compute an exercise's series on ``module``; a failing series is left out.
+    """Compute an exercise's series on ``module``; whatever fails is left out.
+
+    Parameters
+    ----------
+    module : object
+        The module, or the sandbox's stand-in for the student's module.
+    exercise : str
+        A key of :data:`CURVES`.
 
     Returns
     -------
     list of dict
         ``{"label": str, "values": list of float}`` per series that could be
-        computed as a 1-D sequence of numbers.
+        computed as a non-empty 1-D sequence of numbers, with ``"note": str``
+        too when the series declares a note and it could be computed. A
+        series whose note fails is kept, without the note.
     """
     found = []
-    for label, compute in CURVES[exercise].series:
+    for series in CURVES[exercise].series:
         try:
-            values = np.asarray(compute(module), dtype=np.float64)
+            values = np.asarray(series.compute(module), dtype=np.float64)
         except Exception:  # the student's function failed: the tests say why
             continue
-        if values.ndim == 1 and values.size:
-            found.append({"label": label, "values": values.tolist()})
+        if values.ndim != 1 or not values.size:
+            continue
+        item: dict[str, Any] = {"label": series.label, "values": values.tolist()}
+        if series.note is not None:
+            try:
+                note = _note_text(series.note(module, values))
+            except Exception:  # as above: the curve is still worth drawing
+                note = None
+            if note is not None:
+                item["note"] = note
+        found.append(item)
     return found

@@ -1,23 +1,26 @@
-"""Say what went wrong, in terms of the mathematics.
+"""Say what went wrong, in terms of the mathematics, and only when it is sure.
 
 When a student's result differs from the reference, :func:`diagnose` looks
-for an explanation: a mistake of the catalogue whose variant reproduces the
-result on the same inputs, a random generator left unused, or a simple
-relation (a result exactly -1, 2, 1/2, n or 1/n times the expected one).
+for an explanation: the one mistake of the catalogue whose variant reproduces
+the result (value and type) on the same inputs, a random generator left
+unused, or a real factor between the results (exactly -1, k or 1/k times the
+expected one, k >= 2). When no explanation is certain, none is given: a
+wrong cause misleads more than none, and the failure's message still says
+what differs.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from autograder.cases import difference
+from autograder.cases import difference, type_difference
 from autograder.mistakes import (
     CHANGED_IN_PLACE,
-    RNG_NOT_USED,
     UNUSED_GENERATOR,
     WARNS,
     variant_module,
@@ -28,19 +31,51 @@ from autograder.registry import get_exercise
 BY_SYMPTOM = UNUSED_GENERATOR | CHANGED_IN_PLACE | WARNS
 
 
-def _quietly(function: Callable[[], Any]) -> tuple[bool, Any]:
-    """Run trusted variant code; a failure or warning just means no match."""
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a result is wrong.
+
+    Attributes
+    ----------
+    text : str
+        The explanation a student reads.
+    mistake : str
+        The catalogue's name of the mistake, when a variant reproduced the
+        result; empty for an explanation from a relation or a symptom alone.
+    """
+
+    text: str
+    mistake: str = ""
+
+
+def _quietly(function: Callable[[], Any]) -> tuple[str, Any]:
+    """Run trusted variant code: ``("value", result)`` or ``("raises", type name)``."""
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            return True, function()
-    except Exception:  # a variant may refuse inputs its correct twin accepts
-        return False, None
+            return "value", function()
+    except Exception as error:  # a variant may refuse inputs its correct twin accepts
+        return "raises", type(error).__name__
+
+
+def _candidates(exercise: str, task: str) -> list:
+    return [
+        mistake
+        for mistake in get_exercise(exercise).mistakes
+        if mistake.task == task and (exercise, mistake.name) not in BY_SYMPTOM
+    ]
+
+
+def _only(found: list) -> Diagnosis | None:
+    """The one matching mistake; none when several match (the result cannot tell them apart)."""
+    if len(found) != 1:
+        return None
+    return Diagnosis(found[0].explanation, found[0].name)
 
 
 def matching_mistake(
     exercise: str, task: str, actual: Any, compute: Callable[[Any], Any]
-) -> str | None:
+) -> Diagnosis | None:
     """The catalogue mistake of ``task`` whose variant reproduces ``actual``.
 
     Parameters
@@ -54,50 +89,69 @@ def matching_mistake(
 
     Returns
     -------
-    str or None
-        ``"<name>: <explanation>"``, or ``None`` when no variant matches.
+    Diagnosis or None
+        The mistake whose variant gives the student's result, in value (to the
+        task's tolerance) and in type; ``None`` when no variant or more than
+        one does.
     """
-    tolerance = get_exercise(exercise).task(task).tolerance  # a mistake made the student's way
-    for mistake in get_exercise(exercise).mistakes:
-        if mistake.task != task or (exercise, mistake.name) in BY_SYMPTOM:
-            continue
-        ok, value = _quietly(
+    tolerance = get_exercise(exercise).task(task).tolerance
+    found = []
+    for mistake in _candidates(exercise, task):
+        kind, value = _quietly(
             lambda mistake=mistake: compute(variant_module(exercise, mistake.name))
         )
-        if ok and difference(actual, value, tolerance.rtol, tolerance.atol) is None:
-            return f"{mistake.name}: {mistake.explanation}"
-    return None
+        if (
+            kind == "value"
+            and difference(actual, value, tolerance.rtol, tolerance.atol) is None
+            and type_difference(actual, value) is None
+        ):
+            found.append(mistake)
+    return _only(found)
 
 
-def _by_symptom(exercise: str, task: str, symptom: set, otherwise: str) -> str:
+def matching_raise(
+    exercise: str, task: str, error: str, compute: Callable[[Any], Any]
+) -> Diagnosis | None:
+    """The catalogue mistake of ``task`` whose variant raises ``error`` (a type name) too."""
+    found = [
+        mistake
+        for mistake in _candidates(exercise, task)
+        if _quietly(lambda mistake=mistake: compute(variant_module(exercise, mistake.name)))
+        == ("raises", error)
+    ]
+    return _only(found)
+
+
+def _by_symptom(exercise: str, task: str, symptom: set, otherwise: str) -> Diagnosis:
     """The catalogue's explanation of a symptom of ``task``, or ``otherwise``."""
     for mistake in get_exercise(exercise).mistakes:
         if mistake.task == task and (exercise, mistake.name) in symptom:
-            return f"{mistake.name}: {mistake.explanation}"
-    return otherwise
+            return Diagnosis(mistake.explanation, mistake.name)
+    return Diagnosis(otherwise)
 
 
-def unused_generator(exercise: str, task: str) -> str:
+def unused_generator(exercise: str, task: str) -> Diagnosis:
     """The explanation for a generator that came back untouched."""
     return _by_symptom(
         exercise,
         task,
         UNUSED_GENERATOR,
-        f"{RNG_NOT_USED}: your function did not draw from the rng it was given.",
+        "your function did not draw from the rng it was given.",
     )
 
 
-def changed_in_place(exercise: str, task: str, names: list[str]) -> str:
+def changed_in_place(exercise: str, task: str, names: list[str]) -> Diagnosis:
     """The explanation for arguments a call changed although it must not."""
     return _by_symptom(
         exercise,
         task,
         CHANGED_IN_PLACE,
-        f"your function wrote into {', '.join(names)}: work on a copy.",
+        f"your function wrote into {', '.join(names)}: work on a copy "
+        "(np.array(x, dtype=np.float64) copies; np.asarray does not when x is already float64).",
     )
 
 
-def warned(exercise: str, task: str) -> str:
+def warned(exercise: str, task: str) -> Diagnosis:
     """The explanation for a RuntimeWarning a call let out."""
     return _by_symptom(
         exercise,
@@ -108,11 +162,17 @@ def warned(exercise: str, task: str) -> str:
     )
 
 
-def relation(actual: Any, expected: Any) -> str | None:
-    """A simple factor between two numeric results, in words, or ``None``."""
+def relation(actual: Any, expected: Any) -> Diagnosis | None:
+    """A real factor between two numeric results, in words, or ``None``.
+
+    Only -1 and exact integer factors k or 1/k with k >= 2 count, and the
+    same factor must hold for every comparable entry.
+    """
     try:
-        student = np.asarray(actual, dtype=np.float64)
-        correct = np.asarray(expected, dtype=np.float64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            student = np.asarray(actual, dtype=np.float64)
+            correct = np.asarray(expected, dtype=np.float64)
     except (TypeError, ValueError):
         return None
     if student.shape != correct.shape or not correct.size:
@@ -122,17 +182,19 @@ def relation(actual: Any, expected: Any) -> str | None:
         return None
     ratios = student[usable] / correct[usable]
     factor = float(ratios[0])
-    if not np.allclose(ratios, factor, rtol=1e-9, atol=0) or factor == 1.0:
+    if not np.allclose(ratios, factor, rtol=1e-9, atol=0):
         return None
-    if np.isclose(factor, -1.0, rtol=1e-9):
-        return "your result has the opposite sign of the expected one: check the sign convention."
-    if factor > 1 and np.isclose(factor, round(factor), rtol=1e-9):
-        return (
+    if np.isclose(factor, -1.0, rtol=1e-9, atol=0):
+        return Diagnosis(
+            "your result has the opposite sign of the expected one: check the sign convention."
+        )
+    if factor >= 1.5 and np.isclose(factor, round(factor), rtol=1e-9, atol=0):
+        return Diagnosis(
             f"your result is exactly {round(factor)} times the expected one: a factor too "
             f"many (2 from a square, or n from a sum instead of a mean?)."
         )
-    if 0 < factor < 1 and np.isclose(1 / factor, round(1 / factor), rtol=1e-9):
-        return (
+    if 0 < factor <= 2 / 3 and np.isclose(1 / factor, round(1 / factor), rtol=1e-9, atol=0):
+        return Diagnosis(
             f"your result is exactly 1/{round(1 / factor)} of the expected one: a factor "
             f"missing (2 from a square, or n from a mean instead of a sum?)."
         )
@@ -141,8 +203,8 @@ def relation(actual: Any, expected: Any) -> str | None:
 
 def diagnose(
     exercise: str, task: str, actual: Any, expected: Any, compute: Callable[[Any], Any]
-) -> str | None:
-    """The best explanation of a wrong result, or ``None``.
+) -> Diagnosis | None:
+    """The surest explanation of a wrong result, or ``None``.
 
     Parameters
     ----------
@@ -155,7 +217,6 @@ def diagnose(
 
     Returns
     -------
-    str or None
-        A sentence for the student.
+    Diagnosis or None
     """
     return matching_mistake(exercise, task, actual, compute) or relation(actual, expected)

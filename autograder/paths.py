@@ -5,6 +5,7 @@ project's checkout (gdlab is installed in editable mode from it), so the
 project root is the folder above this package.
 """
 
+import os
 from pathlib import Path
 
 from autograder.registry import Exercise
@@ -13,7 +14,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
 SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
 # The grading suites; found by path, never imported here (pytest imports them).
-SUITES_DIR = Path(__file__).resolve().parent / "suites"
+# GDLAB_SUITES_DIR points grading at another copy of them: for trying changed
+# suites before they land (the project's tests use it to plant a grader bug).
+SUITES_DIR = Path(
+    os.environ.get("GDLAB_SUITES_DIR") or Path(__file__).resolve().parent / "suites"
+)
 
 
 def stub_path(exercise: Exercise, root: Path = EXERCISES_DIR) -> Path:

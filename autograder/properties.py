@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from autograder.sandbox.functions import bowl_grad, double_well, double_well_grad, quadratic_grad
+from autograder.sandbox.plots import axes_summary, open_figures
 from reference import house_prices as ref3
 from reference import minibatch as ref6
 from reference import momentum as ref5
@@ -48,6 +50,18 @@ class Property:
     task: str
     claim: str
     check: Callable[[Any], str | None]
+
+
+def plot_summary(m: Any, name: str, *args: Any) -> dict:
+    """The plain summary of the Axes that plotting function ``name`` of ``m`` returns.
+
+    A sandboxed submission summarises the plot in its worker; a trusted module
+    (the reference, an answer key) is called here.
+    """
+    if isinstance(m, (ModuleType, SimpleNamespace)):
+        before = open_figures()
+        return axes_summary(getattr(m, name)(*args), before)
+    return m.plot(name, *args)
 
 
 def _first_rise(values: np.ndarray) -> int | None:
@@ -110,9 +124,21 @@ def _exercise3(rng: np.random.Generator) -> Iterator[Property]:
             "back: w = w_z / std and b = b_z - w_z * mean / std"
         )
 
+    history = np.sort(rng.uniform(0.1, 9, int(rng.integers(3, 20))))[::-1]
+
+    def leaves_pyplot_alone(m: Any) -> str | None:
+        if not plot_summary(m, "plot_learning_curve", history)["pyplot_figures"]:
+            return None
+        return (
+            "plot_learning_curve left a pyplot figure open: in a notebook or a long session "
+            "every call then keeps one more figure in memory (and may show it). Build the "
+            "figure with matplotlib.figure.Figure(), or close the pyplot figure you opened"
+        )
+
     yield Property("fit", "the loss never rises below the critical rate", never_rises)
     yield Property("fit", "the loss grows above the critical rate", grows_above)
     yield Property("fit_standardized", "standardising reaches least squares", least_squares)
+    yield Property("plot_learning_curve", "leaves pyplot's figures alone", leaves_pyplot_alone)
 
 
 def _exercise4(rng: np.random.Generator) -> Iterator[Property]:

@@ -106,6 +106,26 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """A recommendation outside the contract's graded domain, checked for 0 points.
+
+    Attributes
+    ----------
+    task : str
+        The function it concerns.
+    checks : tuple of str
+        The labels of the checks (hidden cases or properties of ``task``) that
+        test it; they are reported as advice and never change a score.
+    recommendation : str
+        What the statement recommends, in one sentence.
+    """
+
+    task: str
+    checks: tuple[str, ...]
+    recommendation: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One exercise: a student module with graded tasks.
 
@@ -125,6 +145,8 @@ class Exercise:
         The graded functions, in the order of the statement.
     mistakes : tuple of Mistake
         The catalogue of common mistakes for the exercise.
+    advice : tuple of Advice
+        The checks outside the graded domain: recommendations worth 0 points.
     """
 
     name: str
@@ -134,6 +156,7 @@ class Exercise:
     hints: tuple[str, ...]
     tasks: tuple[Task, ...]
     mistakes: tuple[Mistake, ...] = ()
+    advice: tuple[Advice, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -173,6 +196,29 @@ class Exercise:
             else:
                 bound = f"to a relative {tolerance.rtol:g} and an absolute {tolerance.atol:g}"
             lines.append(f"- {', '.join(functions)}: {bound}, because {tolerance.why}.")
+        return "\n".join(lines)
+
+    def advice_for(self, task: str, check: str) -> Advice | None:
+        """The advice that check ``check`` of ``task`` belongs to, or ``None`` when graded."""
+        for advice in self.advice:
+            if advice.task == task and check in advice.checks:
+                return advice
+        return None
+
+    def advice_statement(self) -> str:
+        """The statement's paragraph listing the recommendations that earn no points.
+
+        Returns
+        -------
+        str
+            Markdown: one bullet per recommendation.
+        """
+        lines = [
+            "**Advice, 0 points.** Grading checks these recommendations too and reports them as"
+            " advice, but they are outside the contract's graded domain and never change your"
+            " score:"
+        ]
+        lines += [f"- `{advice.task}`: {advice.recommendation}" for advice in self.advice]
         return "\n".join(lines)
 
     def mistake(self, name: str) -> Mistake:
@@ -240,12 +286,28 @@ def _parse_mistake(exercise: str, functions: list[str], raw: dict) -> Mistake:
     return Mistake(raw["name"], raw["task"], raw["explanation"].strip())
 
 
+def _parse_advice(exercise: str, functions: list[str], raw: dict) -> Advice:
+    where = f"{exercise}, advice for {raw.get('task', '?')!r}"
+    _require(
+        set(raw) == {"task", "checks", "recommendation"},
+        f"{where}: an advice has exactly the keys task, checks, recommendation",
+    )
+    _require(raw["task"] in functions, f"{where}: {raw['task']!r} is not a task of {exercise}")
+    checks = raw["checks"]
+    _require(
+        isinstance(checks, list) and checks and all(isinstance(c, str) for c in checks),
+        f"{where}: checks must be a non-empty list of check labels",
+    )
+    _require(bool(str(raw["recommendation"]).strip()), f"{where}: the recommendation is empty")
+    return Advice(raw["task"], tuple(checks), raw["recommendation"].strip())
+
+
 def _parse_exercise(raw: dict, tolerances: dict[str, Tolerance]) -> Exercise:
     name = raw.get("name", "?")
     keys = {"name", "title", "module", "time_limit", "hints", "task"}
     _require(
-        keys <= set(raw) <= keys | {"mistake"},
-        f"{name}: an exercise has the keys {sorted(keys)} and optionally 'mistake'",
+        keys <= set(raw) <= keys | {"mistake", "advice"},
+        f"{name}: an exercise has the keys {sorted(keys)} and optionally 'mistake', 'advice'",
     )
     _require(
         name.startswith("exercise") and name[len("exercise") :].isdigit(),
@@ -263,6 +325,9 @@ def _parse_exercise(raw: dict, tolerances: dict[str, Tolerance]) -> Exercise:
     mistakes = tuple(_parse_mistake(name, functions, item) for item in raw.get("mistake", []))
     names = [mistake.name for mistake in mistakes]
     _require(len(set(names)) == len(names), f"{name}: a mistake is listed twice")
+    advice = tuple(_parse_advice(name, functions, item) for item in raw.get("advice", []))
+    labels = [(item.task, check) for item in advice for check in item.checks]
+    _require(len(set(labels)) == len(labels), f"{name}: a check is listed as advice twice")
     return Exercise(
         name,
         raw["title"],
@@ -271,6 +336,7 @@ def _parse_exercise(raw: dict, tolerances: dict[str, Tolerance]) -> Exercise:
         tuple(raw["hints"]),
         tasks,
         mistakes,
+        advice,
     )
 
 

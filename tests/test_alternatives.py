@@ -4,6 +4,9 @@
 and the statements alone: pure-Python loops, heavy vectorised NumPy, small classes behind the
 contract's functions, and notebooks with magics, shell lines and exploratory cells. The whole
 folder is graded once, through the real CLI and sandbox; each submission must score 60/60.
+`contract-only` is written from EXERCISES.md alone and makes the ordinary choices the contract
+allows (pyplot figures left open, `std == 0` for a constant input, no validation beyond the
+contract, scalar iterates guarded against overflow).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import pytest
 
 GDLAB = str(Path(sys.executable).with_name("gdlab"))  # the installed console script
 ALTERNATIVES = Path(__file__).parent / "alternatives"
-STYLES = ("loops", "vectorised", "classes", "notebooks")
+STYLES = ("loops", "vectorised", "classes", "notebooks", "contract-only")
 
 
 @pytest.fixture(scope="module")

@@ -33,18 +33,22 @@ def gdlab(*arguments: str, cwd: Path | None = None, timeout: float = 600):
 def test_answer_keys_score_full_marks_on_every_suite():
     results = run_in_process(SOLUTIONS_DIR, NAMES, SUITES)
     for exercise in load_registry():
-        entry = results["exercises"][exercise.name]
-        failed = [test for test in entry["tests"] if test["status"] != "passed"]
+        entry = results.exercises[exercise.name]
+        failed = [test for test in entry.tests if test.status not in ("passed", "advice")]
         assert not failed, failed[:3]
-        assert entry["score"] == pytest.approx(exercise.max_points)
+        assert entry.score == pytest.approx(exercise.max_points)
+        # The answer keys follow every recommendation too.
+        assert all(test.followed for test in entry.advice), [
+            (test.name, test.message) for test in entry.advice if not test.followed
+        ]
 
 
 def test_stubs_score_zero_and_are_not_started():
     results = run_in_process(EXERCISES_DIR, NAMES, SUITES)
     for name in NAMES:
-        entry = results["exercises"][name]
-        assert entry["score"] == 0.0
-        assert entry["status"] == "not started"
+        entry = results.exercises[name]
+        assert entry.score == 0.0
+        assert entry.status == "not started"
 
 
 # -- the sample class, graded once for the tests below ---------------------------
@@ -66,17 +70,27 @@ def test_grade_writes_the_output_contract(graded):
     entries = sorted(path.name.removesuffix(".zip") for path in SAMPLE_CLASS.iterdir())
     with open(out / "grades.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["submission", *NAMES, "total", "max_total"]
+    assert list(rows[0]) == ["submission", *NAMES, "total", "max_total", "status"]
     assert sorted(row["submission"] for row in rows) == entries
+    statuses = {row["submission"]: row["status"] for row in rows}
+    assert statuses["ivan-corrupt"] == "unreadable" and statuses["jo-empty"] == "missing"
+    assert statuses["ada-excellent"] == "graded"
+    for row in rows:  # only a graded submission has scores: no unreadable one passes for 0
+        assert (row["total"] != "") == (row["status"] == "graded"), row
     for name in entries:
         result = result_of(out, name)
-        assert {"submission", "total", "max_total", "sandbox", "exercises"} <= set(result)
+        assert {"submission", "status", "total", "max_total", "sandbox", "secret"} <= set(result)
         assert set(result["exercises"]) == set(NAMES)
         for entry in result["exercises"].values():
             assert {"score", "max_score", "status", "tests"} <= set(entry)
             for test in entry["tests"]:
-                assert set(test) == {"name", "task", "score", "max_score", "status", "message"}
-                assert test["status"] in ("passed", "failed", "error", "timeout")
+                assert {"name", "task", "suite", "kind", "score", "max_score", "status"} <= set(
+                    test
+                )
+                assert {"message", "diagnosis", "mistake"} <= set(test)
+                assert test["status"] in ("passed", "failed", "error", "timeout", "advice")
+                assert (test["status"] == "advice") == (test["kind"] == "advice")
+                assert test["kind"] == "graded" or test["max_score"] == 0
         assert (
             (out / "feedback" / f"{name}.md")
             .read_text(encoding="utf-8")
@@ -92,7 +106,8 @@ def test_grade_writes_the_output_contract(graded):
         assert len(curves["student"]) == len(curves["reference"]) >= 1
     # two entries are unreadable on purpose: the batch goes on, the exit code says so
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "could not process ivan-corrupt" in done.stdout
+    assert "unreadable ivan-corrupt" in done.stdout and "missing jo-empty" in done.stdout
+    assert "12 graded, 0 unchanged since the last run; 1 unreadable, 1 missing" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 
 
@@ -113,7 +128,7 @@ def test_each_sample_student_gets_what_their_work_earns(graded):
         "ben-notebooks": 60,
         "cleo-not-started": 0,
         "hana-hostile": 0,
-        "jo-empty": 0,
+        "jo-empty": None,  # nothing handed in: no score, its status says why
     }
     dan = result_of(out, "dan-partial")["exercises"]
     assert [dan[f"exercise{i}"]["score"] for i in (1, 2, 3)] == [10, 10, 10]
@@ -138,7 +153,8 @@ def test_broken_submissions_get_clear_messages(graded):
     finn = result_of(out, "finn-infinite-loop")["exercises"]["exercise4"]
     by_task = {}
     for test in finn["tests"]:
-        by_task.setdefault(test["task"], set()).add(test["status"])
+        if test["kind"] == "graded":
+            by_task.setdefault(test["task"], set()).add(test["status"])
     assert "timeout" in by_task["run_gd"]
     # One timeout per hanging function: its later tests fail without calling it.
     run_gd = [test["message"] for test in finn["tests"] if test["task"] == "run_gd"]
@@ -146,11 +162,14 @@ def test_broken_submissions_get_clear_messages(graded):
     assert sum("was not called" in message for message in run_gd) == len(run_gd) - 1
     assert by_task["classify"] == by_task["critical_lr"] == {"passed"}
     assert "not a valid zip" in result_of(out, "ivan-corrupt")["fatal"]
+    assert result_of(out, "ivan-corrupt")["status"] == "unreadable"
     assert "empty" in result_of(out, "jo-empty")["fatal"]
+    assert result_of(out, "jo-empty")["status"] == "missing"
     kai = result_of(out, "kai-missing")["exercises"]
     assert kai["exercise3"]["status"] == "missing" and kai["exercise1"]["score"] == 10
     lea = result_of(out, "lea-latin1")["exercises"]["exercise1"]
-    assert "UTF-8" in lea["message"] and "UTF-8" in lea["tests"][0]["message"]
+    assert lea["status"] == "unreadable"  # a file that is there but not UTF-8 is not missing
+    assert "UTF-8" in lea["problem"] and "UTF-8" in lea["tests"][0]["message"]
     maximum = result_of(out, "max-escape")
     assert maximum["exercises"]["exercise1"]["score"] == 10
     assert any("leaves the submission" in note for note in maximum["notes"])
@@ -174,9 +193,13 @@ def test_a_rerun_skips_unchanged_submissions_and_force_regrades(tmp_path):
     assert (out / "results" / "kai-missing.json").stat().st_mtime_ns == stamp
     forced = gdlab("grade", str(submissions), "--out", str(out), "--force")
     assert "2 graded, 0 unchanged" in forced.stdout
-    # Another course secret means other hidden inputs: nothing is reused.
-    other = gdlab("grade", str(submissions), "--out", str(out), "--secret", "another")
-    assert "2 graded, 0 unchanged" in other.stdout
+    only = gdlab("grade", str(submissions), "--out", str(out), "--only", "kai-missing")
+    assert "1 graded, 1 unchanged" in only.stdout, only.stdout + only.stderr
+    assert (out / "results" / "kai-missing.json").stat().st_mtime_ns != stamp
+    with open(out / "grades.csv", newline="") as handle:  # the others stay in the gradebook
+        assert len(list(csv.DictReader(handle))) == 2
+    unknown = gdlab("grade", str(submissions), "--out", str(out), "--only", "nobody")
+    assert unknown.returncode == 2 and "nobody" in unknown.stderr
 
 
 def test_the_course_secret_is_created_once_kept_private_and_reused(tmp_path):
@@ -188,10 +211,9 @@ def test_the_course_secret_is_created_once_kept_private_and_reused(tmp_path):
     assert course_secret(out, "given") == ("given", False)
     with pytest.raises(ValueError, match="must not be empty"):
         course_secret(out, " ")
-    assert hidden_seed(secret, "ada") != hidden_seed(secret, "ben")
-    assert hidden_seed(secret, "ada") != hidden_seed("another secret", "ada")
-    empty = gdlab("grade", str(SAMPLE_CLASS / "kai-missing"), "--out", str(out), "--secret", "")
-    assert empty.returncode == 1 and "must not be empty" in empty.stderr
+    assert hidden_seed(secret) != hidden_seed("another secret")
+    empty = gdlab("grade", str(SAMPLE_CLASS), "--out", str(out), "--secret", "")
+    assert empty.returncode == 2 and "must not be empty" in empty.stderr
     assert "Traceback" not in empty.stderr
 
 
@@ -287,8 +309,8 @@ def test_hanging_functions_leave_the_others_graded(tmp_path):
     (folder / "learning_rate.py").write_text(hanging, encoding="utf-8")
     results = run_in_process(folder.parent, ["exercise4"], SUITES)
     earned: dict[str, float] = {}
-    for test in results["exercises"]["exercise4"]["tests"]:
-        earned[test["task"]] = earned.get(test["task"], 0.0) + test["score"]
+    for test in results.exercises["exercise4"].tests:
+        earned[test.task] = earned.get(test.task, 0.0) + test.score
     exercise = load_registry()[3]
     assert earned["run_gd"] == earned["find_critical_lr"] == 0.0
     for task in ("classify", "predict_behaviour", "critical_lr"):
@@ -305,7 +327,7 @@ def test_one_draw_too_many_fails_even_when_the_numbers_agree(tmp_path):
     results = run_in_process(folder.parent, ["exercise6"], ("public",))
     dataset = [
         t
-        for t in results["exercises"]["exercise6"]["tests"]
-        if t["task"] == "make_dataset" and t["status"] != "passed"
+        for t in results.exercises["exercise6"].tests
+        if t.task == "make_dataset" and t.status != "passed"
     ]
-    assert dataset and all("another state" in t["message"] for t in dataset)
+    assert dataset and all("another state" in t.message for t in dataset)

@@ -259,19 +259,19 @@ def test_attack_earns_nothing(tmp_path, name, attack, others_intact):
     results = run_in_process(
         submission_with(tmp_path, attack), ["exercise1"], ("public", "hidden")
     )
-    entry = results["exercises"]["exercise1"]
+    entry = results.exercises["exercise1"]
     by_task: dict[str, float] = {}
-    for test in entry["tests"]:
-        by_task[test["task"]] = by_task.get(test["task"], 0.0) + test["score"]
-        assert test["status"] in ("passed", "failed", "error", "timeout")
-        assert isinstance(test["message"], str)
+    for test in entry.tests:
+        by_task[test.task] = by_task.get(test.task, 0.0) + test.score
+        assert test.status in ("passed", "failed", "error", "timeout", "advice")
+        assert isinstance(test.message, str)
     assert by_task["sse"] == 0.0, f"{name} earned points for sse"
     exercise = get_exercise("exercise1")
     if others_intact:
         for task in exercise.tasks:
             if task.function != "sse":
                 assert by_task[task.function] == pytest.approx(task.points), task.function
-    assert entry["score"] <= exercise.max_points - exercise.task("sse").points + 1e-9
+    assert entry.score <= exercise.max_points - exercise.task("sse").points + 1e-9
     assert leftover_processes(private_uid()) == []
 
 
@@ -293,8 +293,8 @@ def test_conftest_and_ini_in_the_submission_are_never_read(tmp_path):
         (folder / "conftest.py").write_text(forge)
         (folder / "pytest.ini").write_text("[pytest]\naddopts = -p no:gdlab\n")
     results = run_in_process(submission, ["exercise1"], ("public", "hidden"))
-    assert results["exercises"]["exercise1"]["score"] == 0.0
-    assert results["exercises"]["exercise1"]["status"] == "not started"
+    assert results.exercises["exercise1"].score == 0.0
+    assert results.exercises["exercise1"].status == "not started"
 
 
 def test_suites_folder_has_no_conftest():

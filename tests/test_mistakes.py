@@ -30,6 +30,7 @@ def test_each_mistake_loses_points_and_is_named(exercise, mistake):
     outcome = grade_mistake(exercise, mistake)
     assert outcome.killed, f"{mistake.name} kept full marks"
     assert outcome.diagnosed, f"{mistake.name} was not named by the diagnosis"
+    assert outcome.wrong_names == (), f"{mistake.name} was also given wrong names"
 
 
 @pytest.mark.parametrize(
@@ -41,7 +42,9 @@ def test_each_mistake_loses_points_and_is_named(exercise, mistake):
     ],
 )
 def test_simple_relations_are_put_in_words(actual, expected, words):
-    assert words in relation(actual, expected)
+    found = relation(actual, expected)
+    assert words in found.text
+    assert found.mistake == ""  # a relation names a factor, never a catalogue mistake
 
 
 @pytest.mark.parametrize(
@@ -52,6 +55,10 @@ def test_simple_relations_are_put_in_words(actual, expected, words):
         ([1.0, 3.0], [1.0, 2.0]),
         (np.zeros(2), np.zeros(3)),
         ("a", 1.0),
+        (0.9999999, 1.0),  # close to 1 is no factor ("exactly 1/1" must never be said)
+        (1.0000001, 1.0),
+        ([2.0, 3.0], [1.0, 1.0]),  # no single factor
+        ([1.3, 2.6], [1.0, 2.0]),  # a factor, but not a whole one
     ],
 )
 def test_no_relation_is_invented(actual, expected):

@@ -32,8 +32,20 @@ def _with(module, **replaced):
     return SimpleNamespace(**{**names, **replaced})
 
 
+def _plot_with_pyplot(history):
+    """A learning curve drawn on a pyplot figure that is left open."""
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    ax.plot(np.arange(len(history)), history)
+    ax.set_yscale("log")
+    ax.set(xlabel="step", ylabel="loss", title="learning curve")
+    return ax
+
+
 # One wrong implementation per property, each breaking exactly that promise.
 BROKEN = {
+    "leaves pyplot's figures alone": lambda: _with(ref3, plot_learning_curve=_plot_with_pyplot),
     "the loss never rises below the critical rate": lambda: _with(
         ref3, fit=lambda x, y, lr, steps: ref3.fit(x, y, lr=3 * lr, steps=steps)
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from autograder.paths import solution_path, statement_path, stub_path
@@ -112,10 +114,88 @@ def test_mistakes_are_parsed_and_checked_against_the_tasks():
         parse_registry(GOOD + MISTAKE.replace('explanation = "you doubled twice."\n', ""))
 
 
-def test_each_statement_states_its_time_limit_and_tolerances():
+def test_each_statement_states_its_time_limit_tolerances_and_advice():
     for exercise in load_registry():
         statement = statement_path(exercise).read_text(encoding="utf-8")
         assert f"Grading allows {exercise.time_limit:g} seconds" in statement, exercise.name
         assert exercise.tolerance_statement() in statement, (
             f"{exercise.name}: paste Exercise.tolerance_statement() into its README"
         )
+        assert exercise.advice_statement() in statement, (
+            f"{exercise.name}: paste Exercise.advice_statement() into its README"
+        )
+        assert f"{exercise.tolerance_statement()}\n\n{exercise.advice_statement()}" in statement, (
+            f"{exercise.name}: the advice paragraph goes right after the tolerances"
+        )
+
+
+def test_each_statement_separates_graded_rules_from_recommendations():
+    for exercise in load_registry():
+        statement = statement_path(exercise).read_text(encoding="utf-8")
+        graded = statement.index("### Graded rules")
+        advice = statement.index("### Recommendations (0 points)")
+        assert graded < advice, exercise.name
+        assert "Validation rules" not in statement, exercise.name
+
+
+def test_each_statement_gives_every_task_its_registry_points():
+    for exercise in load_registry():
+        statement = statement_path(exercise).read_text(encoding="utf-8")
+        assert f"Total: {exercise.max_points} points." in statement, exercise.name
+        rows = dict(re.findall(r"^\| `(\w+)\(.*?\)` \| (\d+) \|", statement, re.MULTILINE))
+        assert rows == {task.function: str(task.points) for task in exercise.tasks}, (
+            f"{exercise.name}: the points table disagrees with the registry"
+        )
+
+
+ADVICE = """
+[[exercise.advice]]
+task = "do_it"
+checks = ["no input", "a negative count"]
+recommendation = "raise ValueError on nonsense."
+"""
+
+
+def test_advice_is_parsed_and_tells_graded_checks_from_advice():
+    (exercise,) = parse_registry(GOOD + ADVICE)
+    (advice,) = exercise.advice
+    assert advice.task == "do_it"
+    assert advice.checks == ("no input", "a negative count")
+    assert advice.recommendation == "raise ValueError on nonsense."
+    assert exercise.advice_for("do_it", "a negative count") is advice
+    assert exercise.advice_for("do_it", "a valid input") is None
+    assert exercise.advice_statement().endswith("\n- `do_it`: raise ValueError on nonsense.")
+    assert exercise.advice_statement().startswith("**Advice, 0 points.**")
+    (plain,) = parse_registry(GOOD)
+    assert plain.advice == ()
+
+
+CHECKS = '["no input", "a negative count"]'
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('task = "do_it"\nchecks', 'task = "other"\nchecks'), "'other' is not a task"),
+        ((CHECKS, "[]"), "non-empty list of check labels"),
+        ((CHECKS, '"no input"'), "non-empty list of check labels"),
+        ((CHECKS, "[1]"), "non-empty list of check labels"),
+        (("checks = ", "check = "), "exactly the keys task, checks, recommendation"),
+        (('recommendation = "raise ValueError on nonsense."\n', ""), "exactly the keys"),
+        (('"raise ValueError on nonsense."', '"  "'), "the recommendation is empty"),
+        (('"a negative count"]', '"no input"]'), "a check is listed as advice twice"),
+    ],
+)
+def test_a_malformed_advice_is_refused_with_a_reason(change, message):
+    with pytest.raises(RegistryError, match=message):
+        parse_registry(GOOD + ADVICE.replace(*change))
+
+
+def test_a_check_in_two_advice_tables_is_refused():
+    other = ADVICE.replace(CHECKS, '["a negative count"]')
+    with pytest.raises(RegistryError, match="a check is listed as advice twice"):
+        parse_registry(GOOD + ADVICE + other)
+    # the same label for two different tasks is two checks, not one listed twice
+    two_tasks = GOOD + EXERCISE[EXERCISE.index("[[exercise.task]]") :].replace("do_it", "do_that")
+    (exercise,) = parse_registry(two_tasks + ADVICE + ADVICE.replace("do_it", "do_that"))
+    assert [advice.task for advice in exercise.advice] == ["do_it", "do_that"]

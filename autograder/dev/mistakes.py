@@ -3,7 +3,9 @@
 Each variant of :mod:`autograder.mistakes` is graded like a submission (its
 exercise's public and hidden suites), in-process because the variants are the
 project's own code. A variant is *killed* when it scores below full marks on
-its exercise, and *diagnosed* when a failing test of its task names it.
+its exercise, and *diagnosed* when a failing test of its task names it. A
+failing test that names *another* mistake is a wrong name: the diagnosis must
+never give one.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class MistakeOutcome:
         The variant's score on its exercise.
     diagnosed : bool
         Whether a failing test of the mistake's task named it.
+    wrong_names : tuple of str
+        ``"test: named mistake"`` for each failing test that named another
+        mistake of the catalogue.
     """
 
     exercise: str
@@ -41,6 +46,7 @@ class MistakeOutcome:
     score: float
     max_score: float
     diagnosed: bool
+    wrong_names: tuple[str, ...] = ()
 
     @property
     def killed(self) -> bool:
@@ -55,12 +61,14 @@ def grade_mistake(exercise: Exercise, mistake: Mistake, seed: int = 0) -> Mistak
         module.parent.mkdir()
         module.write_text(STUB.format(exercise=exercise.name, name=mistake.name))
         results = run_in_process(Path(folder), [exercise.name], SUITES, seed=seed, trusted=True)
-    entry = results["exercises"][exercise.name]
-    named = any(
-        test["task"] == mistake.task and f"Diagnosis: {mistake.name}:" in test["message"]
-        for test in entry["tests"]
+    entry = results.exercises[exercise.name]
+    named = any(test.task == mistake.task and test.mistake == mistake.name for test in entry.tests)
+    wrong = tuple(
+        f"{test.name}: {test.mistake}"
+        for test in entry.tests
+        if test.mistake and test.mistake != mistake.name
     )
-    return MistakeOutcome(exercise.name, mistake, entry["score"], entry["max_score"], named)
+    return MistakeOutcome(exercise.name, mistake, entry.score, entry.max_score, named, wrong)
 
 
 def grade_catalogue(seed: int = 0) -> list[MistakeOutcome]:

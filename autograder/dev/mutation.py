@@ -127,8 +127,8 @@ def grade_folder(folder: Path, exercise: str, seed: int = 0) -> tuple[float, flo
     score, max_score : float
     """
     results = run_in_process(folder, [exercise], SUITES, seed=seed, trusted=True)
-    entry = results["exercises"][exercise]
-    return entry["score"], entry["max_score"]
+    entry = results.exercises[exercise]
+    return entry.score, entry.max_score
 
 
 def solution_lines(exercise: Exercise, source: str) -> list[str]:

@@ -12,15 +12,17 @@ from pathlib import Path
 
 import click
 
+from autograder import results
 from autograder.grading import plots, reports
 from autograder.grading.intake import prepare
 from autograder.grading.suites import run_in_process
 from autograder.registry import get_exercise
+from autograder.results import SubmissionResult
 
 PICTURES = ".gdlab"  # inside the student's folder; hidden, so intake ignores it
 
 
-def check(folder: Path, exercises: list[str]) -> dict:
+def check(folder: Path, exercises: list[str]) -> SubmissionResult:
     """Run the public tests of ``exercises`` on a student's folder.
 
     Parameters
@@ -32,40 +34,41 @@ def check(folder: Path, exercises: list[str]) -> dict:
 
     Returns
     -------
-    dict
-        Shaped like a ``results/<submission>.json`` document, limited to the
-        checked exercises; scores count the public tests only.
+    SubmissionResult
+        Limited to the checked exercises; scores count the public tests only.
     """
     with tempfile.TemporaryDirectory(prefix="gdlab-check-") as work:
         prepared = prepare(folder, Path(work) / "submission")
-        runnable = [name for name in exercises if name not in prepared.problems]
-        suite_results = (
-            run_in_process(prepared.folder, runnable, ("public",), problems=prepared.problems)
+        records = prepared.problem_records()
+        runnable = [name for name in exercises if name not in records]
+        result = (
+            run_in_process(prepared.folder, runnable, ("public",), problems=records)
             if runnable
-            else None
+            else SubmissionResult(folder.name)
         )
-    result = reports.submission_result(
-        folder.name,
-        suite_results,
-        prepared.problems,
-        prepared.notes,
-        (suite_results or {}).get("sandbox", "-"),
-    )
-    result["exercises"] = {name: result["exercises"][name] for name in exercises}
-    for name, entry in result["exercises"].items():
-        if entry.get("curves") and len(exercises) == 1:  # one exercise checked: draw it
-            entry["picture"] = str(
-                plots.render(name, entry["curves"], folder / PICTURES / f"{name}.png")
+    for name in exercises:
+        if name not in result.exercises:
+            result.exercises[name] = results.unrun_exercise(
+                name, records[name]["problem"], records[name]["kind"], (results.PUBLIC,)
             )
-    for entry in result["exercises"].values():
-        entry["max_score"] = round(sum(test["max_score"] for test in entry["tests"]), 6)
-    result["total"] = round(sum(e["score"] for e in result["exercises"].values()), 6)
-    result["max_total"] = round(sum(e["max_score"] for e in result["exercises"].values()), 6)
+    result.exercises = {name: result.exercises[name] for name in exercises}
+    result.submission, result.notes = folder.name, prepared.notes
+    if len(exercises) == 1:  # one exercise checked: draw it
+        entry = result.exercises[exercises[0]]
+        if entry.curves:
+            path = folder / PICTURES / f"{entry.name}.png"
+            plots.render(entry.name, entry.curves, path, full_marks=entry.full_marks)
+            entry.picture = str(path)
     return result
 
 
-def render(result: dict, color: bool = True) -> str:
-    """The terminal report of a check: each test's verdict, points and hints.
+def passed(result: SubmissionResult) -> bool:
+    """Whether every public test of every checked exercise passed."""
+    return all(entry.status == results.PASSED for entry in result.exercises.values())
+
+
+def render(result: SubmissionResult, color: bool = True) -> str:
+    """The terminal report of a check: each test's verdict, points, hints and advice.
 
     A task whose function still raises ``NotImplementedError`` is reported
     once as "not started" instead of once per test.
@@ -75,16 +78,14 @@ def render(result: dict, color: bool = True) -> str:
         return click.style(text, fg=fg, bold=True) if color else text
 
     lines = []
-    for name, entry in result["exercises"].items():
+    for name, entry in result.exercises.items():
         exercise = get_exercise(name)
         lines.append(f"{name}: {exercise.title} (public tests)")
-        if entry.get("message"):
-            lines.append(f"  {style('MISSING', 'red')} {entry['message']}")
-        not_started = {
-            test["task"] for test in entry["tests"] if "NotImplementedError" in test["message"]
-        }
+        if entry.problem:
+            lines.append(f"  {style(entry.problem_kind.upper(), 'red')} {entry.problem}")
+        not_started = {test.task for test in entry.tests if test.reason == results.NOT_STARTED}
         for task in exercise.tasks:
-            tests = [test for test in entry["tests"] if test["task"] == task.function]
+            tests = [test for test in entry.graded_tests if test.task == task.function]
             if task.function in not_started:
                 lines.append(
                     f"  {style('TODO', 'yellow')} {task.function}: not started "
@@ -92,35 +93,42 @@ def render(result: dict, color: bool = True) -> str:
                 )
                 continue
             for test in tests:
-                points = reports.fraction(test["score"], test["max_score"])
-                if test["status"] == "passed":
-                    lines.append(f"  {style('PASS', 'green')} {test['name']}  [{points}]")
-                else:
-                    verdict = "TIME" if test["status"] == "timeout" else "FAIL"
-                    lines.append(f"  {style(verdict, 'red')} {test['name']}  [{points}]")
-                    lines.append(f"       {test['message']}")
-            if any(test["status"] != "passed" for test in tests):
+                points = reports.fraction(test.score, test.max_score)
+                if test.status == results.PASSED:
+                    lines.append(f"  {style('PASS', 'green')} {test.name}  [{points}]")
+                    continue
+                verdict = {results.TIMEOUT: "TIME", results.GRADER_ERROR: "GRADER"}.get(
+                    test.status, "FAIL"
+                )
+                lines.append(f"  {style(verdict, 'red')} {test.name}  [{points}]")
+                lines += [f"       {line}" for line in reports.failure_lines(test)]
+            if any(test.status != results.PASSED for test in tests):
                 lines.append(f"       hint: {task.hint}")
-        if entry.get("picture"):
-            lines.append(f"  your curves beside the reference's: {entry['picture']}")
-        passed = sum(test["status"] == "passed" for test in entry["tests"])
+            for test in entry.advice:
+                if test.task == task.function and not test.followed and not test.reason:
+                    lines.append(f"  {style('ADVICE', 'cyan')} {test.name}  [0 points]")
+                    lines.append(f"       {test.message}")
+        if entry.picture:
+            lines.append(f"  your curves beside the reference's: {entry.picture}")
+        graded = entry.graded_tests
+        count = sum(test.status == results.PASSED for test in graded)
         lines.append(
-            f"  {passed}/{len(entry['tests'])} public tests passed, "
-            f"{reports.fraction(entry['score'], entry['max_score'])} public points."
+            f"  {count}/{len(graded)} public tests passed, "
+            f"{reports.fraction(entry.score, entry.max_score)} public points."
         )
         lines.append("")
-    for note in result.get("notes", []):
+    for note in result.notes:
         lines.append(f"note: {note}")
     lines.append("These are the public tests only; grading adds hidden tests on other inputs.")
     return "\n".join(lines)
 
 
-def render_progress(result: dict) -> str:
+def render_progress(result: SubmissionResult) -> str:
     """One line per exercise: status and public points."""
     lines = ["exercise   status        public points"]
-    for name, entry in result["exercises"].items():
-        points = reports.fraction(entry["score"], entry["max_score"])
-        lines.append(f"{name:<10} {entry['status']:<13} {points}")
+    for name, entry in result.exercises.items():
+        points = reports.fraction(entry.score, entry.max_score)
+        lines.append(f"{name:<10} {entry.status:<13} {points}")
     lines.append(
         "Run `gdlab check exerciseN` for details. Public tests only: grading adds hidden tests."
     )

@@ -43,8 +43,13 @@ class Prepared:
         Things the student should know (ignored files, .py preferred to .ipynb).
     problems : dict
         Exercise name -> why it has no gradable module.
+    unreadable : set of str
+        The exercises among ``problems`` whose file is there but cannot be
+        read (not UTF-8, a broken notebook); the others are missing.
     fatal : str or None
         Why the entry could not be read at all (corrupt zip, empty, ...).
+    fatal_kind : str
+        ``"unreadable"``, or ``"missing"`` for an entry with nothing in it.
     digest : str
         Hash of what will be graded, for resuming.
     """
@@ -53,12 +58,37 @@ class Prepared:
     folder: Path
     notes: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
     fatal: str | None = None
+    fatal_kind: str = ""
     digest: str = ""
+
+    def problem_records(self) -> dict[str, dict[str, str]]:
+        """Exercise -> ``{"problem", "kind"}``: what the grading run reports for each."""
+        return {
+            name: {
+                "problem": problem,
+                "kind": "unreadable" if name in self.unreadable else "missing",
+            }
+            for name, problem in self.problems.items()
+        }
 
 
 class IntakeError(Exception):
-    """The whole entry is unreadable."""
+    """The whole entry cannot be graded.
+
+    Parameters
+    ----------
+    message : str
+        Why.
+    kind : str
+        ``"unreadable"`` (a corrupt zip, a file that is not a submission) or
+        ``"missing"`` (nothing was handed in).
+    """
+
+    def __init__(self, message: str, kind: str = "unreadable") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def discover(submissions: Path) -> list[Path]:
@@ -239,6 +269,7 @@ def _module_text(
             return notebook_source(files[ipynb])
     except ValueError as error:
         prepared.problems[exercise.name] = f"{py if py in files else ipynb}: {error}"
+        prepared.unreadable.add(exercise.name)
         return None
     prepared.problems[exercise.name] = f"missing {py} (or {ipynb.name})"
     return None
@@ -275,9 +306,9 @@ def prepare(entry: Path, target: Path, exercises: tuple[Exercise, ...] | None = 
             raise IntakeError(f"{entry.name} is neither a folder nor a .zip file")
         files = _strip_top_folder(files, exercises)
         if not files:
-            raise IntakeError("the submission is empty")
+            raise IntakeError("the submission is empty", "missing")
     except IntakeError as error:
-        prepared.fatal = str(error)
+        prepared.fatal, prepared.fatal_kind = str(error), error.kind
         prepared.problems = {exercise.name: prepared.fatal for exercise in exercises}
         files = {}
     digest = hashlib.sha256()

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from autograder.paths import SUITES_DIR
+from autograder.results import SubmissionResult
 
 SUITES = ("public", "hidden")
 
@@ -29,13 +30,15 @@ def pytest_arguments(
     results: Path,
     seed: int = 0,
     sandbox: str | None = None,
-    problems: dict[str, str] | None = None,
+    problems: dict[str, dict[str, str]] | None = None,
     trusted: bool = False,
 ) -> list[str]:
     """The pytest command line of one grading run (without the program name).
 
-    ``problems`` maps an exercise whose file intake could not read to the
-    reason, which its tests then report. ``trusted`` imports the modules into
+    ``problems`` maps an exercise whose file intake could not read to
+    ``{"problem": why, "kind": "missing" or "unreadable"}`` (see
+    :meth:`~autograder.grading.intake.Prepared.problem_records`), which its
+    tests then report. ``trusted`` imports the modules into
     the test process instead of sandboxing them: only for the project's own
     code (benchmarks, the mistake catalogue), never for submissions.
     """
@@ -78,15 +81,15 @@ def run_in_process(
     suites: tuple[str, ...],
     seed: int = 0,
     sandbox: str | None = None,
-    problems: dict[str, str] | None = None,
+    problems: dict[str, dict[str, str]] | None = None,
     trusted: bool = False,
-) -> dict:
+) -> SubmissionResult:
     """Run the suites in this process (the student code still runs in workers).
 
     Returns
     -------
-    dict
-        The results as written by the plugin.
+    SubmissionResult
+        The scored results as written by the plugin.
     """
     # Third-party pytest plugins of the machine must not take part in grading.
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -99,4 +102,4 @@ def run_in_process(
             code = pytest.main(arguments)
         if not results.is_file():
             raise RuntimeError(f"the grading run produced no results (pytest exit code {code})")
-        return json.loads(results.read_text(encoding="utf-8"))
+        return SubmissionResult.from_dict(json.loads(results.read_text(encoding="utf-8")))

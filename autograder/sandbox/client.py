@@ -21,7 +21,7 @@ import numpy as np
 
 from autograder.sandbox import codec
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.server import ForkServer, SandboxFailed
+from autograder.sandbox.server import ForkServer
 
 MAX_REPLY = 256 << 20
 
@@ -128,15 +128,18 @@ class Worker:
     # -- life cycle ---------------------------------------------------------
 
     def start(self) -> None:
-        """Start the worker and import the module; record an import failure."""
+        """Start the worker and import the module; record an import failure.
+
+        Raises
+        ------
+        SandboxFailed
+            When the sandbox cannot start a worker: the grader's failure, not
+            the student's, so it is never recorded as an import failure.
+        """
         self._end()
-        try:
-            self.pid, self._to_worker, self._from_worker = self.server.spawn(
-                self.module_path, self.module_path.stem, self.limits
-            )
-        except SandboxFailed as failure:
-            self.import_error = {"type": "Sandbox", "message": str(failure)}
-            return
+        self.pid, self._to_worker, self._from_worker = self.server.spawn(
+            self.module_path, self.module_path.stem, self.limits
+        )
         self._reader = codec.Reader(self._from_worker)
         try:
             hello = self._receive(

@@ -8,10 +8,15 @@ a worker whenever asked. It never runs student code itself: only its children
 do, each in a session of its own with its own resource limits.
 
 Run by the grader inside the sandbox as
-``python -I -S -B forkserver.py CONTROL_FD SWEEP [LIBRARY_DIR ...]``:
+``python -I -S -B forkserver.py CONTROL_FD SWEEP [LIBRARY_DIR ...]
+[--read=PATH ...] [--write=PATH ...]``:
 ``SWEEP`` is ``1`` when every other process of the sandbox may be killed when
 a worker ends (a PID namespace or a private uid keeps that inside the
-sandbox). Requests and replies are JSON datagrams on the control socket::
+sandbox). With any ``--read`` or ``--write``, the server restricts itself
+with Landlock (:mod:`landlock`) to reading and writing those paths only,
+after its imports and before it says ready, so that every worker it forks
+inherits the restriction; if it cannot, it exits without saying ready.
+Requests and replies are JSON datagrams on the control socket::
 
     {"op": "spawn", "path": file, "name": module, "limits": {...}}
         with two file descriptors attached (the worker's request pipe to read
@@ -34,10 +39,30 @@ import socket
 import sys
 import time
 
+
+def _options(arguments: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Split the arguments after SWEEP into library folders, readable and writable paths."""
+    libraries: list[str] = []
+    read: list[str] = []
+    write: list[str] = []
+    for argument in arguments:
+        if argument.startswith("--read="):
+            read.append(argument[len("--read=") :])
+        elif argument.startswith("--write="):
+            write.append(argument[len("--write=") :])
+        elif argument.startswith("--"):
+            raise SystemExit(f"forkserver: unknown option {argument}")
+        else:
+            libraries.append(argument)
+    return libraries, read, write
+
+
+LIBRARIES, READ, WRITE = _options(sys.argv[3:])
 # With -I -S the server sees no site-packages (so none of the grader's own
 # packages): its library folders (NumPy, matplotlib) come on the command line.
-sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *sys.argv[3:]]
+sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *LIBRARIES]
 
+import landlock  # noqa: E402
 import worker  # noqa: E402 - also imports codec, NumPy, plots, side_effects
 from limits import Limits  # noqa: E402
 
@@ -111,7 +136,15 @@ def _reap() -> None:
 
 
 def main() -> None:
-    """Say ready, then serve the grader's requests until it hangs up."""
+    """Restrict the server if asked, say ready, then serve the grader's requests.
+
+    The restriction comes once everything imported up front is loaded, and
+    before any worker is forked, so that every worker inherits it before any
+    student code runs. A server asked for one never runs without it: it
+    exits, and the grader reports that the sandbox did not start.
+    """
+    if (READ or WRITE) and not landlock.restrict(READ, WRITE):
+        raise SystemExit("forkserver: Landlock is not available")
     control = socket.socket(fileno=int(sys.argv[1]))
     sweep = sys.argv[2] == "1"
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -8,17 +8,23 @@ level            what the worker gets
                  files), a private writable copy of the submission, an
                  unprivileged uid, and resource limits
 ``unshare``      its own network and PID namespaces, an unprivileged uid
-                 and resource limits, but the grader's files stay visible
+                 and resource limits; where the kernel has Landlock, it may
+                 read only the interpreter, the libraries and its own folder,
+                 and write only that folder (else the grader's files stay
+                 visible)
 ``process``      a separate process with resource limits, a clean
                  environment and a private working folder; an unprivileged
                  uid when the grader runs as root and the interpreter is
-                 reachable by it
+                 reachable by it; where the kernel has Landlock, the same
+                 file restrictions as ``unshare``, and (Landlock ABI 4 and
+                 later) no TCP connections
 ===============  ==========================================================
 
 Every level keeps the grader's tests and expected values out of the worker's
 memory and reads the worker's answers as plain data only, so no level lets a
 submission score what it did not compute; the stronger levels also protect
-the machine and the grader's files.
+the machine and the grader's files. :func:`isolation` says what a level
+protects on this machine, in words an instructor can act on.
 """
 
 from __future__ import annotations
@@ -29,7 +35,10 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from autograder.sandbox import landlock
 
 SANDBOX_DIR = Path(__file__).resolve().parent
 WORKER_FILES = (
@@ -40,6 +49,7 @@ WORKER_FILES = (
     "plots.py",
     "functions.py",
     "side_effects.py",
+    "landlock.py",
 )
 INSIDE = Path("/gdlab")  # where bubblewrap mounts the worker's files
 SUBMISSION = Path("/submission")  # and the private copy of the submission
@@ -127,6 +137,41 @@ def _drop_privileges(uid: int | None) -> list[str]:
     ]
 
 
+# System folders the interpreter and its shared libraries are loaded from.
+SYSTEM_READ = ("/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/dev/null", "/dev/urandom")
+LANDLOCK_LEVELS = ("unshare", "process")  # bubblewrap has a mount view of its own
+
+
+def landlock_paths(workdir: Path) -> tuple[list[Path], list[Path]]:
+    """What a sandbox without a mount view of its own may read, and write.
+
+    Parameters
+    ----------
+    workdir : Path
+        The sandbox's private folder: the only place it may write, besides
+        ``/dev/null``.
+
+    Returns
+    -------
+    tuple of list of Path
+        The paths it may read (the interpreter, its standard library, the
+        library folders, the worker's files, system libraries and its own
+        folder) and the paths it may write. Nothing of the project's
+        checkout beyond the worker's files, of ``/tmp`` beyond ``workdir``
+        or of the grader's home is among them.
+    """
+    read = [
+        Path(sys.base_prefix).resolve(),
+        interpreter(),
+        *library_dirs(),
+        SANDBOX_DIR,
+        *map(Path, SYSTEM_READ),
+        workdir,
+    ]
+    write = [workdir, Path("/dev/null")]
+    return read, write
+
+
 def server_command(
     level: str,
     workdir: Path,
@@ -149,6 +194,13 @@ def server_command(
     Returns
     -------
     list of str
+
+    Notes
+    -----
+    At the ``unshare`` and ``process`` levels, when the kernel has Landlock,
+    the command also lists what the server may read and write (see
+    :func:`landlock_paths`); the server restricts itself to it before it
+    forks any worker.
     """
     python = str(interpreter())
     libraries = [str(path) for path in library_dirs()]
@@ -166,6 +218,10 @@ def server_command(
         "1" if sweep else "0",
         *libraries,
     ]
+    if level in LANDLOCK_LEVELS and landlock.abi_version() > 0:
+        # The server must then restrict itself before it says ready, or exit.
+        read, write = landlock_paths(workdir)
+        run += [f"--read={path}" for path in read] + [f"--write={path}" for path in write]
     if level == "process":
         return _drop_privileges(uid) + run
     if level == "unshare":
@@ -303,3 +359,75 @@ def choose_level(wanted: str | None = None) -> str:
             f"available: {', '.join(available_levels())}"
         )
     return wanted
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """What a sandbox level protects on this machine.
+
+    Attributes
+    ----------
+    level : str
+        One of :data:`LEVELS`.
+    files : bool
+        Student code can neither read the grader's files (answer keys,
+        suites, the course secret, grades) nor write outside its own folder.
+    network : bool
+        Student code cannot reach the network. Never true at the ``process``
+        level: Landlock blocks TCP there, but UDP stays open.
+    summary : str
+        One line for the instructor: what is protected and what stays open.
+    """
+
+    level: str
+    files: bool
+    network: bool
+    summary: str
+
+
+@functools.cache
+def isolation(level: str) -> Isolation:
+    """What ``level`` protects on this machine (it depends on the kernel's Landlock).
+
+    Raises
+    ------
+    ValueError
+        When ``level`` is not one of :data:`LEVELS`.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown sandbox level {level!r}")
+    abi = landlock.abi_version()
+    if level == "bubblewrap":
+        return Isolation(
+            level,
+            True,
+            True,
+            "Student code sees only Python, NumPy, matplotlib and its own folder, "
+            "and has no network.",
+        )
+    own_uid = level == "unshare" or private_uid() is not None
+    if abi < 1:
+        files_text = "Student code can read every file its user can read (no Landlock here)"
+        files_text += "" if own_uid else ", and it runs as the grader's own user"
+    else:
+        files_text = (
+            "Landlock lets student code read only Python, NumPy, matplotlib and its own "
+            "folder, and write only that folder"
+        )
+    if level == "unshare":
+        return Isolation(
+            level,
+            abi >= 1,
+            True,
+            f"{files_text}; it has no network (a network namespace of its own), but unix "
+            "sockets reached by a path stay open.",
+        )
+    if abi < 4:
+        network_text = "the network stays open" + (" (no Landlock TCP rules here)" if abi else "")
+    elif abi < 6:
+        network_text = "TCP is blocked, but UDP and unix sockets are not" + (
+            "" if own_uid else ", and it may signal the grader's processes"
+        )
+    else:
+        network_text = "TCP is blocked, but UDP and unix sockets reached by a path are not"
+    return Isolation(level, abi >= 1, False, f"{files_text}; {network_text}.")

@@ -95,12 +95,20 @@ class ForkServer:
                 start_new_session=True,
                 preexec_fn=self.limits.apply,
             )
+        except (OSError, subprocess.SubprocessError) as error:  # a missing tool, a bad cwd
+            ours.close()
+            self.stop()
+            raise SandboxFailed(f"the sandbox did not start ({error})") from None
         finally:
             theirs.close()
         self._control = ours
         if self._answer() != {"ready": True}:
+            code = self.process.poll()
             self.stop()
-            raise SandboxFailed("the sandbox did not start")
+            raise SandboxFailed(
+                "the sandbox did not start"
+                + (f" (its server exited with code {code})" if code is not None else "")
+            )
 
     def spawn(self, module_path: Path, module_name: str, limits: Limits) -> tuple[int, int, int]:
         """Start a worker for a copy of one student module.

@@ -2,21 +2,29 @@
 
 Each helper calls the student's function through the ``submission`` proxy,
 computes the expected outcome with the trusted reference in this process, and
-fails with a message that says what was called, what came back and what the
-contract asks for.
+fails with a :class:`Mismatch`: a message that says what was called, what
+came back and what the contract asks for, and a diagnosis when one is sure.
 """
 
 from __future__ import annotations
 
 import builtins
+import inspect
 from typing import Any
 
 import numpy as np
-import pytest
 
 import reference
-from autograder.cases import Case, cases_for, difference, plot_difference
-from autograder.diagnosis import changed_in_place, diagnose, unused_generator, warned
+from autograder.cases import Case, cases_for, difference, plot_difference, type_difference
+from autograder.diagnosis import (
+    Diagnosis,
+    changed_in_place,
+    diagnose,
+    matching_mistake,
+    matching_raise,
+    unused_generator,
+    warned,
+)
 from autograder.figures import Figure, figures_for
 from autograder.properties import Property, properties_for
 from autograder.registry import get_exercise
@@ -25,6 +33,23 @@ from autograder.sandbox.client import StudentFailure
 
 PUBLIC_SEED = 20_261_121
 EXAMPLES_PER_TASK = 2
+
+
+class Mismatch(AssertionError):
+    """A check failed: the student's result breaks the contract.
+
+    Parameters
+    ----------
+    message : str
+        What was called, what came back, what the contract asks for.
+    diagnosis : Diagnosis, optional
+        Why, when the diagnosis is sure of it.
+    """
+
+    def __init__(self, message: str, diagnosis: Diagnosis | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnosis = diagnosis
 
 
 def short(value: Any, width: int = 120) -> str:
@@ -75,20 +100,49 @@ def check_figure(submission: Any, figure: Figure) -> None:
     if not ok:
         exercise = figure.exercise
         expected = figure.compute(reference.MODULES[exercise])
-        why = diagnose(exercise, figure.task, actual, expected, figure.compute)
-        pytest.fail(
+        raise Mismatch(
             f"{figure.claim}: you got {short(actual)}, the contract says "
-            f"{figure.expected.description}." + (f" Diagnosis: {why}" if why else ""),
-            pytrace=False,
+            f"{figure.expected.description}.",
+            diagnose(exercise, figure.task, actual, expected, figure.compute),
         )
 
 
+_OUTCOMES: dict[int, tuple[Case, tuple[str, Any, dict]]] = {}
+
+
+def reference_outcome(case: Case, exercise: str) -> tuple[str, Any, dict]:
+    """What the reference does on ``case`` (computed once per case).
+
+    Returns
+    -------
+    tuple
+        As :meth:`Case.run`: ``("value", result, kwargs)`` or
+        ``("raises", exception type name, kwargs)``; a plot's expected value
+        is the summary the contract asks for.
+    """
+    found = _OUTCOMES.get(id(case))
+    if found is None or found[0] is not case:
+        if case.plot:
+            outcome = ("value", case.expected_plot(), {})
+        else:
+            outcome = case.run(reference.MODULES[exercise])
+        found = _OUTCOMES[id(case)] = (case, outcome)
+    return found[1]
+
+
+def expects_error(case: Case, exercise: str) -> bool:
+    """Whether the contract asks for an exception on ``case`` rather than a value."""
+    return reference_outcome(case, exercise)[0] == "raises"
+
+
 def check_case(submission: Any, case: Case, exercise: str) -> None:
-    """Fail unless the submission does what the reference does on ``case``."""
-    if case.plot:
-        kind, expected, reference_kwargs = "value", case.expected_plot(), {}
-    else:
-        kind, expected, reference_kwargs = case.run(reference.MODULES[exercise])
+    """Fail unless the submission does what the reference does on ``case``.
+
+    On valid inputs the result must match the reference's in value (to the
+    task's tolerance) and in type, leave every array argument unchanged, let
+    out no warning and draw from a generator exactly as the reference does.
+    """
+    kind, expected, reference_kwargs = reference_outcome(case, exercise)
     args, kwargs = case.arguments()
     call = f"{case.task} ({case.label})"
     if kind == "raises":
@@ -99,49 +153,66 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
             actual = _invoke(submission, case, args, kwargs)
         except expected_type:
             return
-        pytest.fail(
+        raise Mismatch(
             f"{call}: the contract requires {expected} here, but your function "
-            f"returned {short(actual)}",
-            pytrace=False,
+            f"returned {short(actual)}"
         )
-    actual = _invoke(submission, case, args, kwargs)
+    try:
+        actual = _invoke(submission, case, args, kwargs)
+    except Exception as error:
+        if not getattr(error, "from_student", False):
+            raise
+        raised = type(error).__name__
+        raise Mismatch(
+            f"{call}: your function raised {raised}: {short(str(error))}; the contract asks "
+            f"for a result here",
+            None if case.plot else matching_raise(exercise, case.task, raised, case.invoke),
+        ) from None
     tolerance = get_exercise(exercise).task(case.task).tolerance
     if case.plot:
         problem = plot_difference(actual, expected)
     else:
         problem = difference(actual, expected, tolerance.rtol, tolerance.atol)
-    changed = side_effects.describe(getattr(submission, "changed_arguments", []), case.unchanged)
-    if changed and not problem:
-        pytest.fail(
+    if problem:
+        raise Mismatch(
+            f"{call}: {problem}; expected {short(expected)}, got {short(actual)} "
+            f"({case.task}'s results are {tolerance.statement}).",
+            _explain(exercise, case, kwargs, actual, expected),
+        )
+    wrong_type = None if case.plot else type_difference(actual, expected)
+    if wrong_type:
+        raise Mismatch(
+            f"{call}: the values are right, but your function returned {wrong_type}",
+            matching_mistake(exercise, case.task, actual, case.invoke),
+        )
+    changed = side_effects.describe(
+        getattr(submission, "changed_arguments", []), _parameter_names(exercise, case.task)
+    )
+    if changed:
+        raise Mismatch(
             f"{call}: the result is right, but your function changed {', '.join(changed)} in "
-            "place, and the contract leaves it unchanged. Diagnosis: "
-            + changed_in_place(exercise, case.task, changed),
-            pytrace=False,
+            "place, and the contract leaves every input unchanged",
+            changed_in_place(exercise, case.task, changed),
         )
     warnings = getattr(submission, "warnings", [])
-    if warnings and not problem:
-        pytest.fail(
+    if warnings:
+        raise Mismatch(
             f"{call}: the result is right, but the call let a warning out ({warnings[0]}); "
-            "the contract asks for silence, also when a run diverges. Diagnosis: "
-            + warned(exercise, case.task),
-            pytrace=False,
+            "the contract asks for silence, also when a run diverges",
+            warned(exercise, case.task),
         )
-    if not problem:
-        for name in case.seeds:  # the same numbers must come from the same draws
-            if kwargs[name].bit_generator.state != reference_kwargs[name].bit_generator.state:
-                pytest.fail(
-                    f"{call}: the result is right, but {name} was left in another state than "
-                    "the contract's draws leave it: draw exactly as the statement says",
-                    pytrace=False,
-                )
-        return
-    why = _explain(exercise, case, kwargs, actual, expected)
-    pytest.fail(
-        f"{call}: {problem}; expected {short(expected)}, got {short(actual)} "
-        f"({case.task}'s results are {tolerance.statement})."
-        + (f" Diagnosis: {why}" if why else ""),
-        pytrace=False,
-    )
+    for name in case.seeds:  # the same numbers must come from the same draws
+        if kwargs[name].bit_generator.state != reference_kwargs[name].bit_generator.state:
+            raise Mismatch(
+                f"{call}: the result is right, but {name} was left in another state than "
+                "the contract's draws leave it: draw exactly as the statement says"
+            )
+
+
+def _parameter_names(exercise: str, task: str) -> dict:
+    """Position or keyword -> parameter name of a task, from the reference's signature."""
+    parameters = list(inspect.signature(getattr(reference.MODULES[exercise], task)).parameters)
+    return {**dict(enumerate(parameters)), **{name: name for name in parameters}}
 
 
 def check_property(submission: Any, promise: Property) -> None:
@@ -154,16 +225,17 @@ def check_property(submission: Any, promise: Property) -> None:
         if getattr(error, "from_student", False):
             raise
         # The property read the student's result and could not use it.
-        pytest.fail(
+        raise Mismatch(
             f"{promise.task} returned a result that is not what the contract describes "
-            f"({type(error).__name__}: {short(str(error))})",
-            pytrace=False,
-        )
+            f"({type(error).__name__}: {short(str(error))})"
+        ) from None
     if problem:
-        pytest.fail(problem.rstrip(".") + ".", pytrace=False)
+        raise Mismatch(problem.rstrip(".") + ".")
 
 
-def _explain(exercise: str, case: Case, kwargs: dict, actual: Any, expected: Any) -> str | None:
+def _explain(
+    exercise: str, case: Case, kwargs: dict, actual: Any, expected: Any
+) -> Diagnosis | None:
     """Why the student's result differs, when the diagnosis can tell."""
     for name, seed in case.seeds.items():
         # Every random case draws from its generator; one that comes back as it
@@ -173,7 +245,7 @@ def _explain(exercise: str, case: Case, kwargs: dict, actual: Any, expected: Any
             return unused_generator(exercise, case.task)
     if case.plot:
         return None
-    return diagnose(exercise, case.task, actual, expected, lambda module: case.call(module)[1])
+    return diagnose(exercise, case.task, actual, expected, case.invoke)
 
 
 def _invoke(submission: Any, case: Case, args: list, kwargs: dict) -> Any:

@@ -2,10 +2,10 @@
 
 It adds the options that point a run at a submission, provides the
 ``submission`` fixture (a proxy to a sandboxed worker, one per exercise), and
-records every test as a result a student can read: task, points, status and
-message. Points are never written in the suites: each task's public and
-hidden shares come from the registry and are split equally among the task's
-tests of that suite.
+records every test as a :class:`~autograder.results.TestResult`: its task,
+suite, whether it is graded or advice (the registry says), whether it expects
+an error, its outcome, message and diagnosis. Points are never written in the
+suites: :func:`autograder.results.score_exercise` scores the records once.
 """
 
 from __future__ import annotations
@@ -19,8 +19,12 @@ from typing import Any
 import pytest
 
 import reference
+from autograder import results
+from autograder.cases import Case
 from autograder.curves import CURVES, series_of
+from autograder.figures import Figure
 from autograder.loading import load_module
+from autograder.properties import Property
 from autograder.registry import Exercise, get_exercise
 from autograder.sandbox import side_effects
 from autograder.sandbox.client import (
@@ -33,21 +37,25 @@ from autograder.sandbox.client import (
 from autograder.sandbox.levels import choose_level
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.plots import axes_summary, open_figures
-from autograder.sandbox.server import ForkServer
+from autograder.sandbox.server import ForkServer, SandboxFailed
 from autograder.suites import checks
 
 MESSAGE_LIMIT = 600
 
 
 class MissingModule(StudentFailure):
-    """The submission has no file for this exercise."""
+    """The submission has no readable file for this exercise."""
+
+    def __init__(self, message: str, kind: str = results.MISSING) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class Absent:
-    """Stands in for a submission without the exercise's file."""
+    """Stands in for a submission without a readable file for the exercise."""
 
-    def __init__(self, message: str) -> None:
-        self._message = message
+    def __init__(self, message: str, kind: str = results.MISSING) -> None:
+        self._message, self._kind = message, kind
 
     def stop(self) -> None:
         """Nothing runs, so nothing to stop."""
@@ -55,7 +63,7 @@ class Absent:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        raise MissingModule(self._message)
+        raise MissingModule(self._message, self._kind)
 
 
 class InProcess:
@@ -151,7 +159,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--gdlab-results", help="write the results as JSON to this file")
     group.addoption("--gdlab-sandbox", help="sandbox level (default: the strongest available)")
     group.addoption("--gdlab-seed", type=int, default=0, help="seed of the hidden cases")
-    group.addoption("--gdlab-problems", help="JSON: exercise -> why its file could not be read")
+    group.addoption(
+        "--gdlab-problems",
+        help='JSON: exercise -> {"problem": why its file could not be read, "kind": '
+        '"missing" or "unreadable"}',
+    )
     group.addoption(
         "--gdlab-trusted-in-process",
         action="store_true",
@@ -232,14 +244,20 @@ def submission(request: pytest.FixtureRequest, _workers: dict):
     return _workers[exercise.name]
 
 
+def intake_problems(config: pytest.Config) -> dict[str, dict]:
+    """Exercise -> ``{"problem", "kind"}`` for the files intake could not read."""
+    return json.loads(config.getoption("--gdlab-problems") or "{}")
+
+
 def _open(config: pytest.Config, exercise: Exercise) -> Any:
     root = Path(config.getoption("--gdlab-submission"))
     path = root / exercise.name / exercise.filename
     if not path.is_file():
-        problems = json.loads(config.getoption("--gdlab-problems") or "{}")
+        problem = intake_problems(config).get(exercise.name) or {}
         return Absent(
-            problems.get(exercise.name)
-            or f"there is no {exercise.name}/{exercise.filename} in the submission"
+            problem.get("problem")
+            or f"there is no {exercise.name}/{exercise.filename} in the submission",
+            problem.get("kind", results.MISSING),
         )
     if config.getoption("--gdlab-trusted-in-process"):
         return InProcess(load_module(path))
@@ -267,14 +285,32 @@ def suite_of(item: pytest.Item) -> str:
     return Path(str(item.path)).parent.name
 
 
+def check_of(item: pytest.Item) -> Case | Property | Figure | None:
+    """The drawn case, property or figure a test checks, if it checks one."""
+    for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+        if isinstance(value, (Case, Property, Figure)):
+            return value
+    return None
+
+
+def label_of(check: Case | Property | Figure | None, item: pytest.Item) -> str:
+    """What a test checks in words: a case's label, a property's or figure's claim."""
+    if isinstance(check, Case):
+        return check.label
+    if isinstance(check, (Property, Figure)):
+        return check.claim
+    return item.name
+
+
 class ResultRecorder:
-    """Collects one result per test and writes them when the run ends."""
+    """Collects one :class:`~autograder.results.TestResult` per test and writes them scored."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.records: list[dict] = []
+        self.records: dict[str, list[results.TestResult]] = {}
         self.curves: dict[str, dict] = {}
         self.grader_errors: list[str] = []
+        self.suites: set[str] = set()
         self.level = choose_level(config.getoption("--gdlab-sandbox"))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -285,9 +321,23 @@ class ResultRecorder:
             self.grader_errors.append(f"{report.nodeid}: {last}")
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Note each test's exercise, task and suite (a test without a task is an error)."""
+        """Note what each test is (a test without a task is an error)."""
         for item in items:
-            item.stash[_KEY] = (item.module.EXERCISE, task_of(item), suite_of(item))
+            exercise = get_exercise(item.module.EXERCISE)
+            task, suite = task_of(item), suite_of(item)
+            check = check_of(item)
+            label = label_of(check, item)
+            item.stash[_KEY] = results.TestResult(
+                name=item.name,
+                task=task,
+                check=label,
+                suite=suite,
+                kind=results.ADVICE if exercise.advice_for(task, label) else results.GRADED,
+                expects_error=isinstance(check, Case)
+                and checks.expects_error(check, exercise.name),
+            )
+            self.suites.add(suite)
+            self.records.setdefault(exercise.name, [])
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -295,141 +345,90 @@ class ResultRecorder:
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            exercise, task, suite = item.stash[_KEY]
-            status, message, reason = describe(call, report)
-            self.records.append(
-                {
-                    "exercise": exercise,
-                    "task": task,
-                    "suite": suite,
-                    "name": item.name,
-                    "status": status,
-                    "message": message,
-                    "reason": reason,
-                }
-            )
+            test = item.stash[_KEY]
+            describe(call, report, test)
+            self.records[item.module.EXERCISE].append(test)
 
     def pytest_sessionfinish(self) -> None:
         """Score the records and write them, atomically, where the run was told."""
         path = self.config.getoption("--gdlab-results")
         if path:
-            results = self.results()
             temporary = Path(f"{path}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(results, indent=1), encoding="utf-8")
+            temporary.write_text(json.dumps(self.submission_result().to_dict(), indent=1), "utf-8")
             os.replace(temporary, path)
 
-    def results(self) -> dict:
+    def submission_result(self) -> results.SubmissionResult:
         """The scored results so far, and the grader's own errors if any."""
-        return score(self.records, self.level, self.curves) | {"grader_errors": self.grader_errors}
+        problems = intake_problems(self.config)
+        suites = tuple(suite for suite in (results.PUBLIC, results.HIDDEN) if suite in self.suites)
+        exercises = {}
+        for name, tests in self.records.items():
+            if not tests:  # collected but never run (pytest stopped at a collection error)
+                continue
+            problem = problems.get(name) or {}
+            exercises[name] = results.score_exercise(
+                name,
+                tests,
+                suites,
+                problem=problem.get("problem", ""),
+                problem_kind=problem.get("kind", ""),
+                curves=self.curves.get(name),
+            )
+        return results.SubmissionResult(
+            "",
+            exercises,
+            sandbox=self.level,
+            grader_problems=list(self.grader_errors),
+        )
 
 
-_KEY = pytest.StashKey[tuple]()
+_KEY = pytest.StashKey[results.TestResult]()
 _SERVER = pytest.StashKey[ForkServer]()
 
 
-def describe(call: pytest.CallInfo, report: pytest.TestReport) -> tuple[str, str, str]:
-    """Status, student-facing message, and why nothing could run ("" if it could).
+def describe(call: pytest.CallInfo, report: pytest.TestReport, test: results.TestResult) -> None:
+    """Fill in a test's outcome, message, diagnosis and reason from how it ended.
 
-    The reason is ``"not started"`` for a function still raising
-    ``NotImplementedError`` and ``"missing"`` for an absent file.
+    Only the student's failures are failures: an exception of the grader's
+    own (outside the student's calls), or a sandbox that cannot start a
+    worker, is a ``grader error``, never scored as the student's.
     """
     if report.passed:
-        return "passed", "", ""
+        test.outcome = results.PASSED
+        return
     if report.skipped:  # a grading run has no skips: an unrun test earns nothing
-        return "failed", "the test did not run", ""
+        test.outcome, test.message = results.FAILED, "the test did not run"
+        return
     error = call.excinfo.value if call.excinfo else None
-    if isinstance(error, StudentFailure):
-        status, message = error.status, str(error)
+    if isinstance(error, checks.Mismatch):
+        test.outcome, test.message = results.FAILED, error.message
+        if error.diagnosis:
+            test.diagnosis, test.mistake = error.diagnosis.text, error.diagnosis.mistake
+    elif isinstance(error, StudentFailure):
+        test.outcome, test.message = error.status, str(error)
+    elif isinstance(error, SandboxFailed):
+        test.outcome = results.GRADER_ERROR
+        test.message = f"the sandbox could not run your code ({error})"
     elif isinstance(error, pytest.fail.Exception):
-        status, message = "failed", str(error)
+        test.outcome, test.message = results.FAILED, str(error)
     elif error is None or isinstance(error, AssertionError):
-        status, message = "failed", _first_lines(report.longreprtext)
+        test.outcome, test.message = results.FAILED, _first_lines(report.longreprtext)
     elif getattr(error, "from_student", False):  # re-raised by the client, see Submission
-        status, message = "failed", f"your function raised {type(error).__name__}: {error}"
+        test.outcome = results.FAILED
+        test.message = f"your function raised {type(error).__name__}: {error}"
     else:  # the grader's own fault: never blame the student for it
-        status, message = "error", f"internal grader error ({type(error).__name__}: {error})"
-    if len(message) > MESSAGE_LIMIT:
-        message = message[:MESSAGE_LIMIT] + "..."
-    reason = (
-        "not started"
-        if isinstance(error, NotStarted)
-        else ("missing" if isinstance(error, MissingModule) else "")
-    )
-    return status, message, reason
+        test.outcome = results.GRADER_ERROR
+        test.message = (
+            f"the grader could not complete this check ({type(error).__name__}: {error})"
+        )
+    if len(test.message) > MESSAGE_LIMIT:
+        test.message = test.message[:MESSAGE_LIMIT] + "..."
+    if isinstance(error, NotStarted):
+        test.reason = results.NOT_STARTED
+    elif isinstance(error, MissingModule):
+        test.reason = error.kind
 
 
 def _first_lines(text: str, count: int = 6) -> str:
     lines = [line for line in text.splitlines() if line.strip()]
     return "\n".join(lines[-count:])
-
-
-def score(records: list[dict], level: str, curves: dict[str, dict] | None = None) -> dict:
-    """Turn test records into points, per exercise, from the registry's shares.
-
-    Parameters
-    ----------
-    records : list of dict
-        One per test, as recorded by :class:`ResultRecorder`.
-    level : str
-        The sandbox level used, reported with the results.
-    curves : dict, optional
-        Exercise -> the student's and the reference's curves, kept with the
-        exercise's results.
-
-    Returns
-    -------
-    dict
-        ``{"sandbox": level, "exercises": {name: {"score", "max_score", "status",
-        "tests": [...]}}}``.
-    """
-    counts: dict[tuple, int] = {}
-    for record in records:
-        key = (record["exercise"], record["task"], record["suite"])
-        counts[key] = counts.get(key, 0) + 1
-    exercises: dict[str, dict] = {}
-    for record in records:
-        exercise = get_exercise(record["exercise"])
-        task = exercise.task(record["task"])
-        share = task.public_points if record["suite"] == "public" else task.hidden_points
-        possible = share / counts[(record["exercise"], record["task"], record["suite"])]
-        entry = exercises.setdefault(exercise.name, {"tests": [], "_reasons": []})
-        entry["tests"].append(
-            {
-                "name": record["name"],
-                "task": record["task"],
-                "score": possible if record["status"] == "passed" else 0.0,
-                "max_score": possible,
-                "status": record["status"],
-                "message": record["message"],
-            }
-        )
-        entry["_reasons"].append(record["reason"])
-    for entry in exercises.values():
-        entry["score"] = round(sum(test["score"] for test in entry["tests"]), 6)
-        entry["max_score"] = round(sum(test["max_score"] for test in entry["tests"]), 6)
-        entry["status"] = exercise_status(entry["tests"], entry.pop("_reasons"))
-    for name, drawn in (curves or {}).items():
-        if name in exercises:
-            exercises[name]["curves"] = drawn
-    return {"sandbox": level, "exercises": exercises}
-
-
-def exercise_status(tests: list[dict], reasons: list[str]) -> str:
-    """One word for an exercise.
-
-    ``passed`` (every test), ``partial`` (some), ``missing`` (no file),
-    ``not started`` (every function still a TODO), ``error`` or ``timeout``
-    (when every test ended so), otherwise ``failed``.
-    """
-    if tests and all(test["status"] == "passed" for test in tests):
-        return "passed"
-    if any(test["status"] == "passed" for test in tests):
-        return "partial"
-    for reason in ("missing", "not started"):
-        if reasons and all(found == reason for found in reasons):
-            return reason
-    statuses = {test["status"] for test in tests}
-    for status in ("error", "timeout"):
-        if statuses == {status}:
-            return status
-    return "failed"
