@@ -285,6 +285,9 @@ def _exercise1(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("best_slope", "empty x and y", ([], [], [1.0]))
     yield Case("best_slope", "slopes as a bare number", ([1.0, 2.0], [2.0, 4.0], 2.0))
     yield Case("best_slope", "slopes as a matrix", ([1.0, 2.0], [2.0, 4.0], [[1.0, 2.0]]))
+    # Types the contract states: float results and float64 arrays from integer inputs.
+    yield Case("best_slope", "integer slopes", ([1.0, 2.0], [2.0, 4.5], np.arange(-3, 4)))
+    yield Case("squared_errors", "int64 arrays", (np.arange(5), np.arange(5)[::-1].copy()))
 
 
 def _exercise2(rng: np.random.Generator) -> Iterator[Case]:
@@ -372,6 +375,16 @@ def _exercise3(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("standardize", "a bare number", (5.0,))
     yield Case("standardize", "a matrix", ([[1.0, 2.0], [3.0, 5.0]],))
     yield Case("standardize", "an empty input", ([],))
+    # Types and untouched inputs: integer x for predict, a float64 x that must stay as it was.
+    yield Case("predict", "an integer array", (2, 1, np.arange(6)))
+    yield Case("standardize", "a float64 array", (rng.uniform(500, 5000, 7),))
+    # Training loops never stop early, also once the loss is no longer finite.
+    yield Case(
+        "fit_standardized",
+        "a diverging rate",
+        ([1.0, 2.0, 4.0], [1.0, 2.0, 3.0]),
+        {"lr": 5.0, "steps": 600},
+    )
 
 
 def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
@@ -483,6 +496,8 @@ def _exercise4(rng: np.random.Generator) -> Iterator[Case]:
         yield Case(
             "find_critical_lr", f"lo = {lo}, hi = {hi}", (grad, 0.0, 2.0), {"lo": lo, "hi": hi}
         )
+    # An integer start must not truncate the iterates.
+    yield Case("run_gd", "an integer start", (grad, 3, 0.1), {"steps": 5})
 
 
 def _exercise5(rng: np.random.Generator) -> Iterator[Case]:
@@ -559,6 +574,14 @@ def _exercise5(rng: np.random.Generator) -> Iterator[Case]:
         ("an infinite limit", {"limit": float("inf")}),
     ]:
         yield Case("momentum_descent", label, (well, 1.0), keywords)
+    # An integer start, a limit of the caller's, and iterates past the float maximum:
+    # the run stops early and never raises (Python floats would raise OverflowError).
+    for task in ("gradient_descent", "momentum_descent"):
+        yield Case(task, "an integer start", (well, 3), {"steps": 20})
+        yield Case(
+            task, "a limit near the float maximum", (well, 3.0), {"lr": 0.1, "limit": 1e300}
+        )
+    yield Case("gradient_descent", "a small limit", (well, 0.1), {"limit": 0.5, "steps": 3})
 
 
 def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
@@ -625,6 +648,13 @@ def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
     yield Case("make_dataset", "no examples", (), {"n_samples": 0}, seeds={"rng": 0})
     yield Case("full_batch_gd", "epochs = -1", (X, y), {"epochs": -1})
     yield Case("minibatch_gd", "epochs = -1", (X, y), {"epochs": -1}, seeds={"rng": 0})
+    yield Case(
+        "minibatch_gd",
+        "a diverging rate",
+        (np.ones((4, 2)) * 30, np.ones(4)),
+        {"batch_size": 2, "lr": 5.0, "epochs": 200},
+        seeds={"rng": 0},
+    )
 
 
 CASES = {
