@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.cases import difference, type_difference
+from autograder.cases import difference
 from autograder.mistakes import (
     CHANGED_IN_PLACE,
     UNUSED_GENERATOR,
@@ -73,6 +73,26 @@ def _only(found: list) -> Diagnosis | None:
     return Diagnosis(found[0].explanation, found[0].name)
 
 
+def same_types(a: Any, b: Any) -> bool:
+    """Whether two results have the same types throughout (dtypes for arrays).
+
+    A variant names a mistake of type only when it also gives the student's
+    type; ``float`` and ``np.float64`` count as one, as in the contract.
+    """
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(same_types(x, y) for x, y in zip(a, b, strict=True))
+    return _kind(a) == _kind(b)
+
+
+def _kind(value: Any) -> Any:
+    """A result's type as the contract sees it: a float64 scalar is a float like any other."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str)
+    if isinstance(value, float):
+        return "float"
+    return type(value)
+
+
 def matching_mistake(
     exercise: str, task: str, actual: Any, compute: Callable[[Any], Any]
 ) -> Diagnosis | None:
@@ -103,7 +123,7 @@ def matching_mistake(
         if (
             kind == "value"
             and difference(actual, value, tolerance.rtol, tolerance.atol) is None
-            and type_difference(actual, value) is None
+            and same_types(actual, value)
         ):
             found.append(mistake)
     return _only(found)

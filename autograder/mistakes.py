@@ -34,8 +34,12 @@ RNG_NOT_USED = "rng not used"
 UNUSED_GENERATOR = {("exercise5", RNG_NOT_USED), ("exercise6", "no shuffling")}
 # Mistakes recognised by an argument the call changed in place, or by a warning.
 THETA_CHANGED = "theta changed in place"
-CHANGED_IN_PLACE = {("exercise2", THETA_CHANGED)}
+X_CHANGED = "x standardised in place"
+CHANGED_IN_PLACE = {("exercise2", THETA_CHANGED), ("exercise3", X_CHANGED)}
 OVERFLOW_WARNING = "overflow warnings on divergence"
+# Mistakes that raise on some valid inputs instead of returning a wrong value.
+PYTHON_FLOATS = "Python floats overflow"
+RAISES = {("exercise5", PYTHON_FLOATS)}
 WARNS = {("exercise3", OVERFLOW_WARNING)}
 
 
@@ -414,6 +418,68 @@ def _dataset_order(n_samples=1000, w_true=(2.0, -1.5, 0.5), noise=0.5, rng=None)
     epsilon = rng.standard_normal(n_samples)
     X = rng.standard_normal((n_samples, len(w_true)))
     return X, X @ w_true + noise * epsilon
+
+
+# -- mistakes the contract's types, untouched inputs and divergence rules catch ------
+
+
+@mistake("exercise1", "a slope of the input's type")
+def _best_slope_of_input_type(x, y, slopes):
+    losses = ref1.loss_landscape(x, y, slopes)
+    return np.asarray(slopes)[int(np.argmin(losses))]  # an integer slope stays an integer
+
+
+@mistake("exercise3", "integer predictions")
+def _predict_integers(w, b, x):
+    return w * np.asarray(x) + b  # integer inputs give an integer array
+
+
+@mistake("exercise3", X_CHANGED)
+def _standardize_in_place(x):
+    x = np.asarray(x, dtype=np.float64)  # the caller's own array when it is float64
+    mean, std = float(np.mean(x)), float(np.std(x))
+    if np.ptp(x) == 0:
+        raise ValueError("x is constant")
+    x -= mean
+    x /= std
+    return x, mean, std
+
+
+@mistake("exercise3", "training stopped at divergence")
+def _fit_stops(x, y, w0=0.1, b0=50.0, lr=1e-7, steps=1000):
+    w, b, history = _descent(x, y, w0, b0, lr, steps)
+    finite = np.isfinite(history)
+    return w, b, history if finite.all() else history[: int(np.argmin(finite))]
+
+
+@mistake("exercise4", "integer start truncated")
+def _run_gd_truncated(grad, x0, lr, steps=20, limit=1e6):
+    trajectory = np.zeros(steps + 1, dtype=np.asarray(x0).dtype)  # int for an int start
+    trajectory[0] = x0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps):
+            x = trajectory[k] - lr * grad(trajectory[k])
+            if not np.isfinite(x) or abs(x) > limit:
+                return np.append(trajectory[: k + 1], x).astype(np.float64)
+            trajectory[k + 1] = x
+    return trajectory.astype(np.float64)
+
+
+@mistake("exercise5", "limit ignored")
+def _gradient_descent_default_limit(grad, x0, lr=0.01, steps=200, limit=1e6):
+    return ref5.gradient_descent(grad, x0, lr=lr, steps=steps)  # always 1e6
+
+
+@mistake("exercise5", PYTHON_FLOATS)
+def _gradient_descent_python_floats(grad, x0, lr=0.01, steps=200, limit=1e6):
+    x = float(x0)
+    trajectory = [x]
+    for _ in range(steps):
+        x = float(x - lr * grad(x))  # x**3 of a huge Python float raises OverflowError
+        trajectory.append(x)
+        if not np.isfinite(x) or abs(x) > limit:
+            break
+    return np.array(trajectory)
 
 
 def variant_module(exercise: str, name: str) -> SimpleNamespace:

@@ -143,20 +143,20 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         totals = {
             kind: statistics.mean(
-                o.result["total"] for o in report.outcomes if o.name.startswith(kind)
+                o.result.total or 0.0 for o in report.outcomes if o.name.startswith(kind)
             )
             for kind in kinds
             if kinds[kind]
         }
         for outcome in report.outcomes:  # a correct copy must never lose a point: say why
-            if outcome.name.startswith("correct") and outcome.result["total"] < 60:
+            if outcome.name.startswith("correct") and (outcome.result.total or 0.0) < 60:
                 lost = [
-                    f"{test['name']}: {test['message'][:200]}"
-                    for entry in outcome.result["exercises"].values()
-                    for test in entry["tests"]
-                    if test["status"] != "passed"
+                    f"{test.name}: {test.message[:200]}"
+                    for entry in outcome.result.exercises.values()
+                    for test in entry.graded_tests
+                    if test.status != "passed"
                 ]
-                print(f"{outcome.name} lost points: {lost[:3]}")
+                print(f"{outcome.name} ({outcome.result.status}) lost points: {lost[:3]}")
         earlier = (
             grade_with_revision(options.against, submissions, options.jobs, level)
             if options.against

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from autograder.cases import cases_for
 from autograder.grading.suites import SUITES, run_in_process
 from autograder.paths import PROJECT_ROOT
+from autograder.properties import properties_for
 from autograder.registry import load_registry
 
 GDLAB = str(Path(sys.executable).with_name("gdlab"))
@@ -157,3 +159,15 @@ def test_a_level_that_leaves_the_network_open_needs_consent(tmp_path):
     assert refused.stdout.startswith("Sandbox: process.")  # the run's first line says so
     assert "UDP" in refused.stdout and "--accept-weak-isolation" in refused.stderr
     assert not out.exists()
+
+
+def test_every_advice_of_the_registry_names_checks_that_exist():
+    """An advice label that matches no check would leave that check graded."""
+    for exercise in load_registry():
+        drawn = {
+            (case.task, case.label) for seed in range(3) for case in cases_for(exercise.name, seed)
+        }
+        drawn |= {(p.task, p.claim) for p in properties_for(exercise.name, 0)}
+        for advice in exercise.advice:
+            for check in advice.checks:
+                assert (advice.task, check) in drawn, f"{exercise.name}: {advice.task}: {check}"

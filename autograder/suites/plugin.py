@@ -82,7 +82,11 @@ class InProcess:
         def call(*args: Any, **kwargs: Any) -> Any:
             before = side_effects.snapshot(args, kwargs)
             with side_effects.recorded_warnings() as warned:
-                result = function(*args, **kwargs)
+                try:
+                    result = function(*args, **kwargs)
+                except Exception as error:  # as the sandbox reports it: the module's, not ours
+                    error.from_student = True
+                    raise
             self.changed_arguments = side_effects.changed(args, kwargs, before)
             self.warnings = warned
             return result
