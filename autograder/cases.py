@@ -606,10 +606,11 @@ def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
             {"batch_size": int(rng.integers(1, n + 3)), "lr": 0.05, "epochs": epochs},
             seeds={"rng": i},
         )
-        history = np.sort(rng.uniform(0, 3, epochs))[::-1]
+        # At least one epoch: an empty history is outside the graded domain (advice).
+        history = np.sort(rng.uniform(0, 3, max(epochs, 1)))[::-1]
         yield Case(
             "epochs_to_threshold",
-            f"{epochs} epochs",
+            f"{len(history)} epochs",
             (history,),
             {"threshold": float(rng.uniform(0, 3))},
         )
@@ -621,6 +622,7 @@ def _exercise6(rng: np.random.Generator) -> Iterator[Case]:
         seeds={"rng": int(rng.integers(0, 2**31))},
     )
     yield Case("epochs_to_threshold", "never below", ([5.0, 4.0],))
+    yield Case("epochs_to_threshold", "an empty history", ([],))
     # Edges where a correct answer and a common slip part ways (found by mutation testing).
     yield Case("epochs_to_threshold", "a loss equal to the threshold", ([2.0, 1.0, 0.5],))
     X, y = rng.normal(size=(6, 2)), rng.normal(size=6)
