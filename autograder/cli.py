@@ -35,6 +35,37 @@ class Refused(click.ClickException):
     exit_code = 2
 
 
+def _hide_from_proc(secret: str) -> None:
+    """Overwrite ``secret`` in this process's command line and environment as /proc shows them.
+
+    ``/proc/PID/cmdline`` is readable by every process of the machine, so a
+    submission sandboxed without its own view of ``/proc`` could read a
+    secret passed with ``--secret``; ``/proc/PID/environ`` likewise by
+    processes of the same user. Python has its own copies of both, so only
+    what ``/proc`` shows changes. Done before any student code runs.
+    """
+    import ctypes
+    import os
+
+    os.environ.pop("GDLAB_SECRET", None)  # never inherited by anything started later
+    try:
+        with open("/proc/self/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        # Fields 48 to 51 of proc(5): where the arguments and the environment lie.
+        regions = [(int(fields[45]), int(fields[46])), (int(fields[47]), int(fields[48]))]
+    except (OSError, ValueError, IndexError):
+        return
+    value = secret.encode()
+    for start, end in regions:
+        if not value or not 0 < start < end:
+            continue
+        shown = ctypes.string_at(start, end - start)
+        at = shown.find(value)
+        while at >= 0:
+            ctypes.memset(start + at, ord("*"), len(value))
+            at = shown.find(value, at + len(value))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gdlab")
 def main() -> None:
@@ -182,6 +213,8 @@ def grade(
     from autograder.sandbox.levels import choose_level, isolation
     from autograder.sandbox.preflight import preflight
 
+    if secret is not None:
+        _hide_from_proc(secret)
     try:
         level = choose_level(sandbox)
     except RuntimeError as error:
@@ -363,3 +396,21 @@ def dev_check() -> None:
     if failed:
         raise click.ClickException(f"{failed} check(s) failed; see above.")
     click.echo("All checks passed: the course is consistent.")
+
+
+@dev.command("hostile-class")
+@click.argument("target", type=click.Path(path_type=Path))
+def dev_hostile_class(target: Path) -> None:
+    """Write a class of odd and hostile hand-ins beside honest ones into TARGET.
+
+    Grade it (gdlab grade TARGET --out DIR) to see on this machine that no
+    hand-in stops the batch, forges a point or leaves a trace.
+    """
+    from autograder.dev.hostile import write_hostile_class
+
+    if target.exists():
+        raise click.UsageError(f"{target} exists; choose a new folder")
+    entries = write_hostile_class(target)
+    for entry in entries:
+        click.echo(f"{'honest ' if entry.honest else 'hostile'}  {entry.kind}")
+    click.echo(f"Wrote {len(entries)} entries into {target}/. Next: gdlab grade {target}")

@@ -8,6 +8,11 @@ plain data in the results; :func:`autograder.grading.plots.render` draws them.
 Every ``compute`` and ``note`` is a call into the module: for the student's
 module each is a round trip into the sandbox, so an exercise declares only
 the few calls its picture needs.
+
+A series keeps at most :data:`~autograder.results.MAX_POINTS` values, cut as
+soon as they come back from the module: a history of millions of losses must
+not become millions of Python floats, nor a results file of hundreds of
+megabytes.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.results import MAX_POINTS
 from autograder.sandbox import functions
 from reference import house_prices as ref3
 from reference import minibatch as ref6
@@ -160,7 +166,9 @@ def series_of(module: Any, exercise: str) -> list[dict]:
         ``{"label": str, "values": list of float}`` per series that could be
         computed as a non-empty 1-D sequence of numbers, with ``"note": str``
         too when the series declares a note and it could be computed. A
-        series whose note fails is kept, without the note.
+        series whose note fails is kept, without the note. A series longer
+        than :data:`~autograder.results.MAX_POINTS` keeps its first values,
+        and ``"length": int`` says how many it had.
     """
     found = []
     for series in CURVES[exercise].series:
@@ -170,7 +178,10 @@ def series_of(module: Any, exercise: str) -> list[dict]:
             continue
         if values.ndim != 1 or not values.size:
             continue
-        item: dict[str, Any] = {"label": series.label, "values": values.tolist()}
+        # Cut before tolist(): only the kept values become Python floats.
+        item: dict[str, Any] = {"label": series.label, "values": values[:MAX_POINTS].tolist()}
+        if values.size > MAX_POINTS:
+            item["length"] = int(values.size)
         if series.note is not None:
             try:
                 note = _note_text(series.note(module, values))

@@ -21,11 +21,15 @@ import pytest
 from autograder.sandbox import functions
 from autograder.sandbox.codec import (
     HEADER,
+    MAX_ARRAY_ELEMENTS,
     MAX_DEPTH,
+    MAX_ELEMENTS,
+    MAX_MESSAGE,
     ChannelClosed,
     ChannelTimeout,
     CodecError,
     Reader,
+    drain,
     dumps,
     from_wire,
     loads,
@@ -59,7 +63,8 @@ def message(wire) -> bytes:
 
 @pytest.mark.parametrize(
     "value",
-    [None, True, False, 0, 1, -7, 2**100, -(2**200), 10**300, "", "plain", 'é θ 漢字 🙂\n\t"\\'],
+    [None, True, False, 0, 1, -7, 2**100, -(2**200), 2**256 - 1, -(2**256 - 1), "", "plain"]
+    + ['é θ 漢字 🙂\n\t"\\'],
     ids=repr,
 )
 def test_literals_round_trip_exactly(value):
@@ -726,6 +731,24 @@ MALFORMED = {
     "array-too-many-dims": message({"$array": ["<f8", [1] * 65, ONE_FLOAT]}),
     "array-shape-product-overflows": message({"$array": ["<f8", [2**32, 2**32], ""]}),
     "array-empty-but-huge-shape": message({"$array": ["<f8", [0, 2**62], ""]}),
+    # NumPy builds this one; the grader's comparisons cannot reshape it
+    "array-empty-bools-huge-shape": message({"$array": ["|b1", [0, 2**62], ""]}),
+    "array-empty-over-the-element-limit": message(
+        {"$array": ["<f8", [0, MAX_ARRAY_ELEMENTS + 1], ""]}
+    ),
+    "array-empty-over-the-limit-in-many-dimensions": message(
+        {"$array": ["<f8", [0] + [1 << 11] * 3, ""]}
+    ),
+    # limits
+    "int-of-257-bits": message(2**256),
+    "negative-int-of-257-bits": message(-(2**256)),
+    "int-of-257-bits-in-a-dict": message({"$dict": {"a": [1, 2**256]}}),
+    "too-many-elements": b"[" + b"[]," * MAX_ELEMENTS + b"[]]",
+    "too-many-elements-in-tuples": b"[" + b'{"$tuple":[]},' * (MAX_ELEMENTS // 2) + b"0]",
+    "over-the-message-limit": b'"' + b"x" * MAX_MESSAGE + b'"',
+    "rng-pcg-state-of-130-bits": message(
+        {"$rng": ["PCG64", {**GOOD_PCG_STATE, "state": {"state": 2**130, "inc": 1}}]}
+    ),
     "array-shape-beyond-int64": message({"$array": ["<f8", [2**63], ""]}),
     "dtype-object": message({"$array": ["O", [0], ""]}),
     "dtype-object-explicit": message({"$array": ["|O", [1], ONE_FLOAT]}),
@@ -945,3 +968,135 @@ def test_a_partial_message_before_the_deadline_raises_channel_timeout(pipe):
 def test_a_deadline_already_past_raises_channel_timeout(pipe):
     with pytest.raises(ChannelTimeout):
         pipe["reader"].receive(max_size=100, deadline=time.monotonic() - 1)
+
+
+# --------------------------------------------------------------------------
+# Limits: each bound is checked before what it limits is built
+# --------------------------------------------------------------------------
+
+
+def test_integers_round_trip_up_to_256_bits_and_are_refused_beyond():
+    assert roundtrip([2**256 - 1, -(2**256 - 1)]) == [2**256 - 1, -(2**256 - 1)]
+    for value in (2**256, -(2**256), [1, {"x": 2**300}], (2**256,)):
+        with pytest.raises(CodecError, match="too large"):
+            dumps(value)
+
+
+def test_pcg64_states_of_128_bit_numbers_still_travel():
+    generator = np.random.default_rng(2**127 + 5)
+    generator.random(3)
+    state = generator.bit_generator.state
+    assert state["state"]["state"] >= 2**64  # really a number beyond 64 bits
+    assert roundtrip(state) == state
+    assert_same_stream(roundtrip(generator), generator)
+
+
+def test_a_message_of_exactly_the_element_limit_round_trips_and_one_more_is_refused():
+    values = list(range(MAX_ELEMENTS))  # one bracket and MAX_ELEMENTS - 1 commas
+    assert roundtrip(values) == values
+    with pytest.raises(CodecError, match="values exceeds"):
+        dumps([*values, 0])
+    with pytest.raises(CodecError, match="values exceeds"):
+        loads(json.dumps([*values, 0]).encode())
+
+
+def test_too_many_elements_are_refused_before_any_is_built():
+    import tracemalloc
+
+    payload = b"[" + b"[]," * (MAX_MESSAGE // 3 - 1) + b"[]]"  # about 350,000 empty lists
+    assert len(payload) <= MAX_MESSAGE
+    tracemalloc.start()
+    try:
+        with pytest.raises(CodecError):
+            loads(payload)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 << 10  # parsing it would take some 20 MB
+
+
+def test_a_message_over_the_size_limit_is_refused_both_ways():
+    big = np.zeros(MAX_MESSAGE // 8)  # base64 makes it a third larger than the limit
+    with pytest.raises(CodecError, match="bytes exceeds"):
+        dumps(big)
+    with pytest.raises(CodecError, match="bytes exceeds"):
+        loads(b" " * (MAX_MESSAGE + 1))
+
+
+def test_the_largest_arrays_under_the_limits_round_trip():
+    values = np.arange(MAX_MESSAGE // 16, dtype=np.float64)  # 512 KiB of data
+    assert_same_array(roundtrip(values), values)
+    empty = np.zeros((0, MAX_ARRAY_ELEMENTS), dtype=np.int8)
+    assert_same_array(roundtrip(empty), empty)
+
+
+@pytest.mark.parametrize(
+    "shape", [(0, MAX_ARRAY_ELEMENTS + 1), (0, 2**20, 2**20), (2**11, 0, 2**11)], ids=str
+)
+def test_empty_arrays_that_claim_too_many_elements_are_refused_both_ways(shape):
+    with pytest.raises(CodecError, match="too large"):
+        dumps(np.zeros(shape, dtype=np.bool_))
+    with pytest.raises(CodecError, match="too large"):
+        loads(message({"$array": ["|b1", list(shape), ""]}))
+
+
+# --------------------------------------------------------------------------
+# Reading a second pipe while waiting
+# --------------------------------------------------------------------------
+
+
+def test_output_on_a_watched_pipe_is_read_while_waiting_so_its_writer_never_blocks(pipe):
+    output_read, output_write = os.pipe()
+    received = bytearray()
+    printed = b"y" * (1 << 20)  # sixteen times a pipe buffer: unread, the writer would block
+
+    def writer():
+        for start in range(0, len(printed), 1 << 16):
+            os.write(output_write, printed[start : start + (1 << 16)])
+        send(pipe["write"], b"done")
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        reply = pipe["reader"].receive(
+            max_size=10, deadline=time.monotonic() + 30, watch=(output_read, received.extend)
+        )
+        thread.join(timeout=30)
+        drain(output_read, received.extend, 1 << 30)
+    finally:
+        os.close(output_read)
+        os.close(output_write)
+    assert reply == b"done"
+    assert bytes(received) == printed
+
+
+def test_pending_sees_what_is_buffered_or_waiting(pipe):
+    reader = pipe["reader"]
+    assert not reader.pending()
+    send(pipe["write"], b"one")
+    assert reader.pending()
+    send(pipe["write"], b"two")
+    assert reader.receive(max_size=3) == b"one"
+    assert reader.pending()  # "two" arrived with "one", in the buffer
+    assert reader.receive(max_size=3) == b"two"
+    assert not reader.pending()
+
+
+def test_drain_stops_at_its_limit_and_reports_a_closed_pipe():
+    read_fd, write_fd = os.pipe()
+    taken = bytearray()
+    try:
+        os.write(write_fd, b"z" * 40_000)  # less than a pipe buffer: the write never waits
+        assert drain(read_fd, taken.extend, 1) is True
+        assert len(taken) == 40_000  # one read, then the limit
+        os.write(write_fd, b"z" * 10_000)
+        assert drain(read_fd, taken.extend, 0) is True
+        assert len(taken) == 40_000  # nothing read past the limit
+        os.close(write_fd)
+        write_fd = -1
+        assert drain(read_fd, taken.extend, 1 << 30) is False
+        assert len(taken) == 50_000
+    finally:
+        os.close(read_fd)
+        if write_fd >= 0:
+            os.close(write_fd)

@@ -23,7 +23,7 @@ from autograder.sandbox.client import (
 )
 from autograder.sandbox.levels import available_levels, private_uid
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.server import ForkServer, processes_of
+from autograder.sandbox.server import STOP_GRACE, ForkServer, processes_of
 
 
 @pytest.fixture(params=available_levels())
@@ -121,6 +121,35 @@ def test_ending_a_worker_ends_what_it_left_running(tmp_path, server):
             time.sleep(0.05)
         assert len(processes_of(uid)) == 1  # only the server is left
     assert server.running
+
+
+def test_a_stopped_sandbox_ends_what_was_left_then_exits_by_itself(tmp_path, server):
+    """Closing the control socket is the server's cue: it kills all below it, then exits."""
+    path = module(
+        tmp_path,
+        "leaver",
+        """
+        import os, time
+        def leave():
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    time.sleep(600)  # a daemon, out of the worker's session
+                os._exit(0)
+            os.wait()
+            return True
+        """,
+    )
+    with worker(server, path) as student:
+        assert student.leave() is True
+        process = server.process
+        started = time.monotonic()
+        server.stop()
+        assert time.monotonic() - started < STOP_GRACE
+    assert process.returncode == 0  # it exited by itself: it was not killed
+    uid = private_uid()
+    if uid is not None:
+        assert processes_of(uid) == []
 
 
 @pytest.mark.parametrize("attack", ["kill", "stop"])

@@ -9,10 +9,14 @@ level this machine offers, through the worker channel directly.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import textwrap
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +38,36 @@ from autograder.sandbox.levels import available_levels, private_uid, strongest_l
 from autograder.sandbox.server import processes_of
 
 ANSWER_KEY = (SOLUTIONS_DIR / "exercise1" / "mse.py").read_text(encoding="utf-8")
+
+# Writes its own frames to the worker's reply pipe, in the channel's wire format.
+FRAMES = """
+import os as _os
+import struct as _struct
+import threading as _threading
+import time as _time
+
+import worker as _worker
+
+
+def _write(data):
+    view = memoryview(data)
+    while view:
+        view = view[_os.write(_worker.REPLIES, view):]
+
+
+def _frame(body):
+    _write(_struct.pack(">I", len(body)) + body)
+
+
+def _reply(wire):  # a final reply that carries the current call's id
+    return ('{"$dict":{"id":"%s","rngs":[],%s}}' % (_worker.CALL_ID, wire)).encode()
+"""
+
+
+def with_frames(attack: str) -> str:
+    """An attack that writes frames itself, with the helpers of :data:`FRAMES`."""
+    return FRAMES + textwrap.dedent(attack)
+
 
 # (name, replacement for sse, whether the other functions keep their points)
 ATTACKS = [
@@ -235,6 +269,105 @@ ATTACKS = [
     """,
         False,
     ),  # spends the exercise's time budget: the later tests starve
+    (
+        "own frame: an empty array of shape [0, 2**62]",
+        with_frames(
+            """
+        def sse(y_true, y_pred):
+            _frame(_reply('"return":{"$array":["|b1",[0,%d],""]}' % 2**62))
+            return -1.0
+    """
+        ),
+        True,
+    ),
+    (
+        "own frame: 96 MB of nested empty lists",
+        with_frames(
+            """
+        def sse(y_true, y_pred):
+            size = 96 << 20
+            _write(_struct.pack(">I", size) + b"[")
+            chunk = b"[]," * (1 << 20)
+            for _ in range(size // len(chunk)):
+                _write(chunk)
+            return -1.0
+    """
+        ),
+        True,
+    ),
+    (
+        "own frame: 300,000 values within the size limit",
+        with_frames(
+            """
+        def sse(y_true, y_pred):
+            _frame(b"[" + b"[]," * 300_000 + b"[]]")
+            return -1.0
+    """
+        ),
+        True,
+    ),
+    (
+        "own frame: an integer of 4,000 digits",
+        with_frames(
+            """
+        def sse(y_true, y_pred):
+            _frame(_reply('"return":' + "9" * 4000))
+            return -1.0
+    """
+        ),
+        True,
+    ),
+    (
+        "own frame with the call's id, then a normal return",
+        with_frames(
+            """
+        def sse(y_true, y_pred):
+            _frame(_reply('"return":-1.0'))  # taken as the reply: wrong, so it fails
+            return -2.0  # the worker's own reply follows: left over for the next call
+    """
+        ),
+        True,
+    ),
+    (
+        "own frame without an id, then a normal return",
+        with_frames(
+            """
+        def sse(y_true, y_pred):
+            _frame(b'{"$dict":{"return":-1.0,"rngs":[]}}')
+            return -2.0
+    """
+        ),
+        True,
+    ),
+    (
+        "a thread that writes a frame after the call returned",
+        with_frames(
+            """
+        def sse(y_true, y_pred):
+            late = _reply('"return":-1.0')
+
+            def later():
+                _time.sleep(0.05)  # while the next function is called
+                _frame(late)
+
+            _threading.Thread(target=later, daemon=True).start()
+            return -2.0
+    """
+        ),
+        True,
+    ),
+    (
+        "own garbage bytes after a normal reply",
+        with_frames(
+            """
+        def sse(y_true, y_pred):
+            _frame(_reply('"return":-1.0'))
+            _write(b"\\xff" * 3)  # not even a frame
+            return -2.0
+    """
+        ),
+        True,
+    ),
 ]
 
 
@@ -482,3 +615,149 @@ def test_a_generator_comes_back_in_the_state_the_student_left_it(tmp_path, level
         assert sent.random() == expected.random()  # the same four draws were consumed
     finally:
         submission._worker.stop()
+
+
+# -- the reply channel: frames a module writes itself ------------------------------
+
+
+def test_a_generator_state_of_130_bits_in_its_own_frame_fails_only_that_function(tmp_path):
+    key = (SOLUTIONS_DIR / "exercise5" / "momentum.py").read_text(encoding="utf-8")
+    attack = with_frames(
+        """
+        def random_restarts(f, grad, n_restarts=10, low=-4.0, high=4.0, lr=0.01, steps=200,
+                            rng=None):
+            state = '{"$dict":{"bit_generator":"PCG64","state":{"$dict":{"state":%d,"inc":1}},'
+            state += '"has_uint32":0,"uinteger":0}}'
+            _frame(
+                ('{"$dict":{"id":"%s","return":{"$tuple":[-2.0305466,-18.015392]},"rngs":[%s]}}'
+                 % (_worker.CALL_ID, state % 2**130)).encode()
+            )
+            return (0.0, 0.0)  # left over for the next call
+        """
+    )
+    folder = tmp_path / "submission" / "exercise5"
+    folder.mkdir(parents=True)
+    (folder / "momentum.py").write_text(key + "\n" + attack, encoding="utf-8")
+    entry = run_in_process(folder.parent, ["exercise5"], ("public", "hidden")).exercises[
+        "exercise5"
+    ]
+    earned: dict[str, float] = {}
+    for test in entry.tests:
+        assert test.status in ("passed", "failed", "advice"), (test.name, test.message)
+        earned[test.task] = earned.get(test.task, 0.0) + test.score
+    assert earned["random_restarts"] == 0.0
+    failed = [test for test in entry.tests if test.status == "failed"]
+    assert failed and all("random generator came back malformed" in t.message for t in failed)
+    for task in get_exercise("exercise5").tasks:
+        if task.function != "random_restarts":
+            assert earned[task.function] == pytest.approx(task.points), task.function
+
+
+CHANNEL_ATTACKER = with_frames(
+    """
+    import sys
+
+    def huge_frame():
+        size = 96 << 20
+        _write(_struct.pack(">I", size) + b"[")
+        chunk = b"[]," * (1 << 20)
+        for _ in range(size // len(chunk)):
+            _write(chunk)
+
+    def many_values():
+        _frame(b"[" + b"[]," * 340_000 + b"[]]")
+        return 0.0
+
+    def empty_but_huge():
+        _frame(_reply('"return":{"$array":["|b1",[0,%d],""]}' % 2**62))
+        return 0.0
+
+    def long_integer():
+        _frame(_reply('"return":' + "9" * 4000))
+        return 0.0
+
+    def state_of_130_bits(rng):
+        state = '{"$dict":{"bit_generator":"PCG64","state":{"$dict":{"state":%d,"inc":1}},'
+        state += '"has_uint32":0,"uinteger":0}}'
+        _frame(('{"$dict":{"id":"%s","return":0.0,"rngs":[%s]}}'
+                % (_worker.CALL_ID, state % 2**130)).encode())
+        return 0.0
+
+    def frame_then_return():
+        _frame(_reply('"return":-1.0'))
+        return -2.0
+
+    def prints(megabytes):
+        chunk = "x" * (1 << 20)
+        for _ in range(megabytes):
+            sys.stdout.write(chunk)
+            sys.stderr.write(chunk)
+        return 1.0
+
+    def fine(x):
+        return x + 0.5
+    """
+)
+
+# A grader process that calls each attack, checks the next call is clean, and
+# reports its own peak memory (VmHWM), in MiB.
+MEMORY_PROBE = """
+import json, sys
+from pathlib import Path
+import numpy as np
+from autograder.sandbox.client import MalformedReply, Submission, Worker
+
+submission = Submission(Worker(Path(sys.argv[1]), sys.argv[2]), call_timeout=60.0)
+outcomes = {}
+try:
+    for name, args in [
+        ("huge_frame", ()), ("many_values", ()), ("empty_but_huge", ()), ("long_integer", ()),
+        ("state_of_130_bits", (np.random.default_rng(1),)), ("frame_then_return", ()),
+        ("prints", (100,)),
+    ]:
+        try:
+            outcome = repr(getattr(submission, name)(*args))
+        except MalformedReply as failure:
+            outcome = "MalformedReply: " + str(failure)
+        outcomes[name] = [outcome, submission.fine(1.0)]
+finally:
+    submission._worker.stop()
+status = Path("/proc/self/status").read_text()
+peak = int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
+print(json.dumps({"outcomes": outcomes, "peak_mib": peak / 1024}))
+"""
+
+
+def test_the_channel_attacks_cost_the_grader_little_memory_and_only_their_own_call(tmp_path):
+    module = tmp_path / "attacker.py"
+    module.write_text(CHANNEL_ATTACKER, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(module), strongest_level()],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    outcomes = report["outcomes"]
+    for name in ("huge_frame", "many_values", "empty_but_huge", "long_integer"):
+        assert outcomes[name][0].startswith("MalformedReply: the worker's answer broke"), name
+    assert "random generator came back malformed" in outcomes["state_of_130_bits"][0]
+    assert outcomes["frame_then_return"][0] == "-1.0"  # its own frame was taken as the reply
+    assert outcomes["prints"][0] == "1.0"  # 200 MB of output, read and dropped
+    assert all(after == 1.5 for _, after in outcomes.values())  # the next call is clean
+    # The 96 MB frame once grew the grader to 4.9 GB; a Python with NumPy is ~60 MB.
+    assert report["peak_mib"] < 250, report["peak_mib"]
+
+
+def test_own_frames_fail_only_their_call_at_every_level(tmp_path, level):
+    submission = worker_for(tmp_path, CHANNEL_ATTACKER, level)
+    try:
+        for name in ("many_values", "empty_but_huge", "frame_then_return", "many_values"):
+            with pytest.raises(NotPlainData) if name != "frame_then_return" else nullcontext():
+                getattr(submission, name)()
+            assert submission.fine(2.0) == 2.5
+    finally:
+        submission._worker.stop()
+    assert leftover_processes(private_uid()) == []

@@ -828,3 +828,324 @@ def test_discover_of_an_empty_class_is_empty(tmp_path):
 )
 def test_submission_name_strips_only_a_zip_suffix(tmp_path, name, expected):
     assert submission_name(tmp_path / name) == expected
+
+
+# --------------------------------------------------------------------------
+# Untrusted text: codecs, lone surrogates
+# --------------------------------------------------------------------------
+
+SMILE_HALF = "\ud83d"  # half of the UTF-16 pair of an emoji: no UTF-8 form
+
+
+def test_a_raw_unicode_escape_module_with_a_lone_surrogate_is_graded_with_a_note(tmp_path):
+    files = complete()
+    source = "# -*- coding: raw_unicode_escape -*-\n# a smile: \\ud83d\nVALUE = 'caf\\u00e9'\n"
+    files["exercise1/mse.py"] = source.encode("raw_unicode_escape")
+    target = tmp_path / "out"
+    prepared = prepare(make_folder(tmp_path / "cora", files), target)
+    assert prepared.problems == {} and prepared.fatal is None
+    text = (target / "exercise1/mse.py").read_bytes().decode("utf-8")
+    assert "# a smile: \ufffd\n" in text
+    assert run_module(text)["VALUE"] == "café"
+    (note,) = prepared.notes
+    assert "exercise1/mse.py" in note and "U+FFFD" in note and "\\ud83d" in note
+    assert "line(s) 2 " in note
+    note.encode("utf-8")
+
+
+def test_a_notebook_with_a_lone_surrogate_escape_is_graded_with_a_note(tmp_path):
+    files = complete()
+    del files["exercise3/house_prices.py"]
+    files["exercise3/house_prices.ipynb"] = notebook(
+        code(f"# a smile: {SMILE_HALF}\n"), code(f"LABEL = 'x{SMILE_HALF}{SMILE_HALF}'\n")
+    )
+    assert b"\\ud83d" in files["exercise3/house_prices.ipynb"]  # as JSON escapes
+    target = tmp_path / "out"
+    prepared = prepare(make_folder(tmp_path / "dora", files), target)
+    assert prepared.problems == {}
+    text = (target / "exercise3/house_prices.py").read_text(encoding="utf-8")
+    assert run_module(text)["LABEL"] == "x\ufffd\ufffd"
+    (note,) = prepared.notes
+    assert note.startswith("exercise3/house_prices.ipynb: 3 character(s)")
+    assert "line(s) 1, 3 " in note
+
+
+@pytest.mark.parametrize(
+    ("codec", "said"),
+    [
+        ("undefined", "undefined"),
+        ("rot13", "not a text encoding"),
+        ("hex", "not a text encoding"),
+        ("utf-16", "utf-16"),
+        ("punycode", "punycode"),
+        ("no-such-codec", "unknown encoding"),
+    ],
+)
+def test_a_coding_line_whose_codec_fails_makes_that_exercise_unreadable(tmp_path, codec, said):
+    files = complete()
+    files["exercise2/gradients.py"] = f"# -*- coding: {codec} -*-\nX = 1\n".encode()
+    target = tmp_path / "out"
+    prepared = prepare(make_folder(tmp_path / "emil", files), target)
+    assert prepared.fatal is None
+    assert set(prepared.problems) == {"exercise2"} and prepared.unreadable == {"exercise2"}
+    problem = prepared.problems["exercise2"]
+    assert problem.startswith("exercise2/gradients.py: ") and said in problem
+    assert "UTF-8" in problem
+    assert set(written(target)) == set(MODULES.values()) - {"exercise2/gradients.py"}
+
+
+def test_a_huge_codec_name_gives_a_short_problem(tmp_path):
+    files = complete()
+    files["exercise2/gradients.py"] = b"# coding: " + b"x" * 100_000 + b"\nX = 1\n"
+    prepared = prepare(make_folder(tmp_path / "fay", files), tmp_path / "out")
+    assert "exercise2" in prepared.unreadable
+    assert len(prepared.problems["exercise2"]) < 400
+
+
+# --------------------------------------------------------------------------
+# Untrusted names and special files
+# --------------------------------------------------------------------------
+
+
+def test_display_name_escapes_bytes_that_are_not_utf8_and_control_characters():
+    assert intake.display_name("José 漢字 😀") == "José 漢字 😀"
+    assert intake.display_name(os.fsdecode(b"caf\xe9")) == "caf\\xe9"
+    assert intake.display_name("line\nbreak\ttab\x1b[31m") == "line\\nbreak\\ttab\\x1b[31m"
+    assert intake.display_name("a\u202eb\x00c") == "a\\u202eb\\x00c"
+    assert intake.display_name("half" + SMILE_HALF) == "half\\ud83d"
+    assert intake.display_name("back\\slash") == "back\\\\slash"
+    for name in ("caf\\xe9", os.fsdecode(b"caf\xe9")):
+        intake.display_name(name).encode("utf-8")
+    assert intake.display_name("caf\\xe9") != intake.display_name(os.fsdecode(b"caf\xe9"))
+
+
+def test_a_long_name_is_cut_at_a_character_boundary_and_hashed(tmp_path):
+    name = "é" * 150 + ".zip"  # 300 bytes before the suffix
+    graded = intake.gradebook_name(name)
+    shown, digest = graded.rsplit("~", 1)
+    assert shown == "é" * 50 and len(shown.encode()) == intake.MAX_NAME_BYTES
+    assert digest == intake.name_hash(name) and len(digest) == intake.NAME_HASH_LENGTH
+    assert intake.gradebook_name("a" + name) != graded
+    assert intake.gradebook_name(name) == graded  # stable
+    assert len(f".{graded}-exercise6.png.123456.tmp".encode()) < 255
+    assert intake.gradebook_name("alice.zip") == "alice"
+
+
+def named(tmp_path: Path, *names: str | bytes) -> dict[str, intake.NamedEntry]:
+    """Entries made in ``tmp_path`` (folders, or zips for ``.zip``), named; by file name."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        path = tmp_path / os.fsdecode(name)
+        if path.name.lower().endswith(".zip"):
+            make_zip(path, complete())
+        else:
+            make_folder(path, complete())
+    return {entry.path.name: entry for entry in intake.name_entries(discover(tmp_path))}
+
+
+NFC, NFD = "Jos\u00e9", "Jose\u0301"
+
+
+def test_colliding_names_get_distinct_stable_names_and_a_note(tmp_path):
+    entries = named(tmp_path, "bob", "bob.zip", "bob.zip.zip", "Bob", NFC, NFD, "carol")
+    names = [entry.name for entry in entries.values()]
+    assert len(set(names)) == len({name.casefold() for name in names}) == 7
+    assert entries["carol"].name == "carol" and entries["carol"].notes == ()
+    for file_name in ("bob", "bob.zip", "bob.zip.zip", "Bob", NFC, NFD):
+        entry = entries[file_name]
+        stem = file_name.removesuffix(".zip")
+        assert entry.name == f"{stem}~{intake.name_hash(file_name)}"
+        (note,) = entry.notes
+        assert note.startswith(f"graded as {entry.name}: ") and "also called" in note
+    bob_note = entries["bob"].notes[0]
+    assert "3 other entries are also called bob (Bob, bob.zip, bob.zip.zip)" in bob_note
+    assert "another entry is also called" in entries[NFC].notes[0]
+    assert entries["bob.zip"].shown == "bob.zip"
+
+
+def test_a_renamed_entry_keeps_its_name_whatever_the_other_entries(tmp_path):
+    first = named(tmp_path / "one", "bob", "bob.zip")
+    second = named(tmp_path / "two", "bob.zip", "BOB.zip.zip", "Bob", "zed")
+    assert first["bob.zip"].name == second["bob.zip"].name
+    assert second["zed"].name == "zed"
+
+
+def test_a_name_like_a_renamed_one_does_not_collide_with_it(tmp_path):
+    taken = f"bob~{intake.name_hash('bob.zip')}"
+    entries = named(tmp_path, "bob", "bob.zip", taken)
+    names = [entry.name for entry in entries.values()]
+    assert len({name.casefold() for name in names}) == 3
+    assert entries[taken].name.startswith(f"{taken}~")
+    assert "another entry's new name" in entries[taken].notes[0]
+
+
+def test_undecodable_and_unprintable_names_are_escaped_and_hashed(tmp_path):
+    entries = named(tmp_path, b"caf\xe9-latin1", "line\nbreak\x1b[31m", "n" * 222)
+    latin = entries[os.fsdecode(b"caf\xe9-latin1")]
+    assert latin.name == f"caf\\xe9-latin1~{intake.name_hash(latin.path.name)}"
+    assert latin.shown == "caf\\xe9-latin1"
+    assert entries["line\nbreak\x1b[31m"].name.startswith("line\\nbreak\\x1b[31m~")
+    long = entries["n" * 222]
+    assert long.name == "n" * intake.MAX_NAME_BYTES + "~" + intake.name_hash("n" * 222)
+    assert "longer than 100 bytes" in long.notes[0]
+    for entry in entries.values():
+        assert entry.name.isprintable() and entry.name.encode("utf-8")
+        assert "not UTF-8" in entry.notes[0] or "longer" in entry.notes[0]
+
+
+def test_names_inside_a_folder_that_are_not_utf8_are_noted_escaped(tmp_path):
+    files = complete()
+    entry = make_folder(tmp_path / "gus", files)
+    strange = Path(os.fsdecode(bytes(entry) + b"/exercise1/\xff\x1b"))
+    strange.symlink_to(entry / "exercise1" / "mse.py")
+    target = tmp_path / "out"
+    prepared = prepare(entry, target)
+    assert_complete(prepared, target)
+    (note,) = prepared.notes
+    assert note == "ignored exercise1/\\xff\\x1b: symbolic links are not followed"
+
+
+def test_sockets_and_pipes_in_a_folder_are_noted_as_such(tmp_path):
+    import socket
+
+    files = complete()
+    del files["exercise1/mse.py"], files["exercise2/gradients.py"]
+    entry = make_folder(tmp_path / "hal", files)
+    (entry / "exercise1").mkdir()
+    (entry / "exercise2").mkdir()
+    os.mkfifo(entry / "exercise1" / "mse.py")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(entry / "exercise2" / "gradients.py"))
+    try:
+        prepared = prepare(entry, tmp_path / "out")
+    finally:
+        server.close()
+    assert set(prepared.problems) == {"exercise1", "exercise2"}
+    assert prepared.notes == [
+        "ignored exercise1/mse.py: a named pipe, not a regular file",
+        "ignored exercise2/gradients.py: a socket, not a regular file",
+    ]
+
+
+def test_a_named_pipe_named_like_a_zip_is_unreadable_without_blocking(tmp_path):
+    entry = tmp_path / "ivan.zip"
+    os.mkfifo(entry)
+    target = tmp_path / "out"
+    prepared = prepare(entry, target)
+    assert_fatal(prepared, target, "ivan.zip is a named pipe, not a zip file")
+    assert prepared.fatal_kind == "unreadable"
+
+
+# --------------------------------------------------------------------------
+# Bounds: folders walked, zip members, notes
+# --------------------------------------------------------------------------
+
+
+def test_a_folder_walk_stops_after_its_bound_with_a_note(tmp_path):
+    entry = make_folder(tmp_path / "jude", complete())
+    crowd = entry / "zz-crowd"
+    crowd.mkdir()
+    for number in range(intake.MAX_FOLDER_ENTRIES + 50):
+        (crowd / f"{number:05d}").mkdir()
+    target = tmp_path / "out"
+    prepared = prepare(entry, target)
+    assert_complete(prepared, target)  # the exercises come first in name order
+    assert prepared.notes == [
+        f"stopped reading the folder after {intake.MAX_FOLDER_ENTRIES:,} files and folders; "
+        "the rest was ignored"
+    ]
+
+
+def test_hidden_folders_are_not_walked(tmp_path):
+    entry = make_folder(tmp_path / "kurt", complete())
+    hidden = entry / ".git" / "objects"
+    hidden.mkdir(parents=True)
+    for number in range(intake.MAX_FOLDER_ENTRIES + 50):
+        (hidden / f"{number:05d}").touch()
+    target = tmp_path / "out"
+    prepared = prepare(entry, target)
+    assert_complete(prepared, target)
+    assert prepared.notes == []
+
+
+def _set_declared_members(path: Path, count: int) -> None:
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = count.to_bytes(2, "little") * 2
+    path.write_bytes(bytes(data))
+
+
+def test_a_zip_declaring_too_many_members_is_refused_before_it_is_parsed(tmp_path):
+    entry = make_zip(tmp_path / "lena.zip", complete())
+    _set_declared_members(entry, intake.MAX_MEMBERS + 1)
+    target = tmp_path / "out"
+    prepared = prepare(entry, target)
+    assert_fatal(prepared, target, "lena.zip declares 10,001 members", "at most 10,000")
+    assert prepared.fatal_kind == "unreadable"
+
+
+def test_a_zip_lying_about_its_member_count_is_refused_too(tmp_path):
+    entry = tmp_path / "milo.zip"
+    with zipfile.ZipFile(entry, "w") as archive:
+        for number in range(intake.MAX_MEMBERS + 1):
+            archive.writestr(zipfile.ZipInfo(f"x/{number}"), b"")
+    _set_declared_members(entry, 6)
+    target = tmp_path / "out"
+    assert_fatal(prepare(entry, target), target, "milo.zip holds more than 10,000 members")
+
+
+def test_a_zip_with_a_comment_and_many_members_is_still_counted(tmp_path):
+    entry = tmp_path / "nina.zip"
+    with zipfile.ZipFile(entry, "w") as archive:
+        for number in range(intake.MAX_MEMBERS + 1):
+            archive.writestr(zipfile.ZipInfo(f"x/{number}"), b"")
+        archive.comment = b"the end record is no longer the last 22 bytes" * 1000
+    target = tmp_path / "out"
+    assert_fatal(prepare(entry, target), target, "nina.zip declares 10,001 members")
+
+
+def test_notes_are_capped_with_a_count_of_the_rest(tmp_path):
+    files: dict = {f"../{number:04d}": b"" for number in range(500)}
+    files.update(complete())
+    entry = make_zip(tmp_path / "otto.zip", files)
+    target = tmp_path / "out"
+    prepared = prepare(entry, target)
+    assert_complete(prepared, target)
+    assert len(prepared.notes) == intake.MAX_NOTES
+    assert prepared.notes[0] == "ignored ../0000: the path leaves the submission"
+    left_out = 500 - (intake.MAX_NOTES - 1)
+    assert prepared.notes[-1] == f"{left_out} more notes like these were left out"
+
+
+def test_member_names_with_control_characters_are_noted_escaped(tmp_path):
+    files: dict = complete()
+    files["../evil\n\x1b[2Jname"] = b"x"
+    prepared = prepare(make_zip(tmp_path / "pia.zip", files), tmp_path / "out")
+    assert prepared.notes == ["ignored ../evil\\n\\x1b[2Jname: the path leaves the submission"]
+
+
+@pytest.mark.parametrize("kind", ["folder", "zip"])
+def test_files_beyond_the_file_bound_are_ignored_with_one_note(tmp_path, kind):
+    files: dict = complete()
+    files.update({f"zz/{number:04d}.txt": b"" for number in range(intake.MAX_FILES + 30)})
+    if kind == "folder":
+        entry = make_folder(tmp_path / "quin", files)
+    else:
+        entry = make_zip(tmp_path / "quin.zip", files)
+    target = tmp_path / "out"
+    prepared = prepare(entry, target)
+    assert_complete(prepared, target)
+    (note,) = prepared.notes
+    assert note.startswith("ignored zz/") and "every file after it" in note
+    assert f"at most {intake.MAX_FILES} files" in note
+
+
+def test_a_zip_declaring_a_huge_member_list_is_refused_before_it_is_parsed(tmp_path):
+    entry = make_zip(tmp_path / "rosa.zip", complete())
+    data = bytearray(entry.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 12 : end + 16] = (intake.MAX_DIRECTORY_BYTES + 1).to_bytes(4, "little")
+    entry.write_bytes(bytes(data))
+    target = tmp_path / "out"
+    prepared = prepare(entry, target)
+    assert_fatal(prepared, target, "rosa.zip declares a list of members of 16,777,217 bytes")

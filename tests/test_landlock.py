@@ -13,6 +13,7 @@ then admits is open, so the claim and the sandbox can never disagree.
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import socket
 import subprocess
@@ -31,6 +32,7 @@ from autograder.sandbox import landlock
 from autograder.sandbox.client import Submission, Worker
 from autograder.sandbox.levels import (
     LEVELS,
+    PRIVATE_TMP,
     SANDBOX_DIR,
     Isolation,
     available_levels,
@@ -154,6 +156,23 @@ def test_worker_cannot_write_outside_its_folder(probe, level, gradebook):
     assert (probe.scribble("../../grades.csv") == REFUSED) == closed
     assert probe.scribble("/dev/null") == "written"
     assert (gradebook / "dropbox" / "grades.csv").exists() != closed
+
+
+def test_worker_cannot_write_to_the_shared_temporary_folders(probe, level):
+    """/tmp, /dev/shm and /var/tmp are open to every user: only Landlock keeps a file out.
+
+    What a submission could write there would outlive its grading; with
+    Landlock it writes its own folder only, which goes with the sandbox.
+    """
+    closed = isolation(level).files
+    for folder in PRIVATE_TMP:
+        assert Path(folder).stat().st_mode & 0o1777 == 0o1777  # sticky, writable by all
+        path = Path(folder) / f"gdlab-landlock-{secrets.token_hex(4)}"
+        try:
+            assert (probe.scribble(str(path)) == REFUSED) == closed, folder
+            assert path.exists() != closed
+        finally:
+            path.unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("level", ["process"])  # the level without a network namespace

@@ -5,7 +5,10 @@ turn keeps the student's code in sandboxed workers) with a time budget. Each
 finished result is written at once and atomically, and a rerun skips every
 submission whose content, grader and course secret are unchanged (unless the
 grader could not finish it last time), so a killed batch loses nothing that
-had finished.
+had finished. Entries are graded under the names intake gives them
+(distinct, printable, short: see :func:`~autograder.grading.intake.name_entries`),
+and an entry whose grading raises costs that entry only: it needs a regrade,
+and the others are graded.
 
 The hidden inputs are drawn from the course secret alone, so two students
 who hand in the same code get the same score. A gradebook holds the results
@@ -15,6 +18,7 @@ refused unless every submission is regraded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -23,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -30,7 +35,16 @@ from pathlib import Path
 
 from autograder import results
 from autograder.grading import plots, reports
-from autograder.grading.intake import Prepared, discover, prepare, submission_name
+from autograder.grading.intake import (
+    NamedEntry,
+    Prepared,
+    cap_notes,
+    discover,
+    display_name,
+    name_entries,
+    prepare,
+    submission_name,
+)
 from autograder.grading.suites import SUITES, pytest_arguments
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
@@ -48,14 +62,19 @@ class Outcome:
     Attributes
     ----------
     name : str
+        The gradebook name (see :func:`~autograder.grading.intake.name_entries`).
     result : SubmissionResult
     skipped : bool
         Its earlier result was reused: nothing changed since.
+    entry : str
+        The entry's own file name as handed in (``bob.zip``), printable: it
+        may differ from ``name``, and the result's notes then say why.
     """
 
     name: str
     result: SubmissionResult
     skipped: bool = False
+    entry: str = ""
 
 
 @dataclass
@@ -173,45 +192,70 @@ def check_same_secret(out: Path, fingerprint: str, names: list[str]) -> None:
         )
 
 
-def _run_suites(prepared: Prepared, seed: int, sandbox: str) -> tuple[dict | None, str | None]:
-    """Run every suite on a prepared folder in a fresh pytest process."""
+def _run_suites(
+    prepared: Prepared, seed: int, sandbox: str, budget: float | None = None
+) -> tuple[dict | None, str | None]:
+    """Run every suite on a prepared folder in a fresh pytest process.
+
+    The seed, the level and intake's problems reach pytest in a private file,
+    never on its command line. The run makes its sandboxes' folders in a
+    private temporary folder of its own; afterwards, whatever happened (the
+    run may be killed at its time ``budget``, before it could stop its
+    sandboxes), every process and control group its sandboxes left is killed
+    and that folder removed (:func:`~autograder.sandbox.server.sweep_run`).
+    """
+    # Imported here: this function alone owns the run's sandbox hygiene.
+    import signal
+
+    from autograder.grading.suites import RunOptions
+    from autograder.sandbox.server import sweep_run, wait_unreaped
+
     exercises = [exercise.name for exercise in load_registry()]
-    budget = sum(exercise.time_limit for exercise in load_registry()) + STARTUP_SECONDS
+    if budget is None:
+        budget = sum(exercise.time_limit for exercise in load_registry()) + STARTUP_SECONDS
     with tempfile.TemporaryDirectory(prefix="gdlab-run-") as scratch:
         results_file = Path(scratch) / "results.json"
+        options = RunOptions(seed, sandbox, prepared.problem_records()).write(Path(scratch))
         command = [
             sys.executable,
             "-m",
             "pytest",
-            *pytest_arguments(
-                prepared.folder,
-                exercises,
-                SUITES,
-                results_file,
-                seed,
-                sandbox,
-                prepared.problem_records(),
-            ),
+            *pytest_arguments(prepared.folder, exercises, SUITES, results_file, options),
         ]
+        # The sandboxes' folders go here; their private uid enters it, never lists it.
+        sandboxes = Path(tempfile.mkdtemp(prefix="gdlab-sandboxes-"))
+        sandboxes.chmod(0o711)
         # A clean environment; HOME stays so that workers find the font cache.
         environment = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": os.environ.get("HOME", scratch),
             "LANG": "C.UTF-8",
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "TMPDIR": str(sandboxes),
         }
-        if "TMPDIR" in os.environ:
-            environment["TMPDIR"] = os.environ["TMPDIR"]
         try:
-            subprocess.run(
+            run = subprocess.Popen(
                 command,
                 cwd=scratch,
                 env=environment,
-                timeout=budget,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-        except subprocess.TimeoutExpired:
+        except OSError as error:
+            shutil.rmtree(sandboxes, ignore_errors=True)
+            return None, f"the grading run did not start ({error})"
+        ended = False
+        try:
+            ended = wait_unreaped(run.pid, budget)
+        finally:
+            if not ended:
+                os.kill(run.pid, signal.SIGKILL)
+                wait_unreaped(run.pid, None)
+            # Swept before pytest is reaped: until then its pid, which names its
+            # sandboxes' uid and groups, cannot be another process's.
+            sweep_run(run.pid, sandboxes)
+            run.wait()
+        if not ended:
             return None, f"the grading run took longer than its budget of {budget:g} s"
         if not results_file.is_file():
             return None, "the grading run ended without results"
@@ -230,50 +274,36 @@ def _unrun(name: str, prepared: Prepared, why: str) -> dict[str, results.Exercis
     }
 
 
-def grade_one(
-    entry: Path,
-    name: str,
-    out: Path,
-    work: Path,
-    *,
-    force: bool,
-    secret: str,
-    sandbox: str,
-    fingerprint: str,
-) -> Outcome:
-    """Grade one entry (or reuse its unchanged result) and write its files."""
-    prepared = prepare(entry, work / name)
-    prepared.name = name
-    previous = None if force else previous_result(out, name)
-    if (
-        previous is not None
-        and previous.digest == prepared.digest
-        and previous.grader == fingerprint
-        and previous.secret == secret_fingerprint(secret)
-        and previous.status != results.NEEDS_REGRADE
-    ):
-        shutil.rmtree(work / name, ignore_errors=True)
-        return Outcome(name, previous, skipped=True)
+def _stamp(
+    result: SubmissionResult, name: str, notes: list[str], secret: str, sandbox: str
+) -> None:
+    """What every result records besides its tests: name, notes, sandbox, secret."""
+    result.submission, result.notes = name, notes
+    result.sandbox = result.sandbox or sandbox
+    result.secret = secret_fingerprint(secret)
+    result.isolation = isolation(result.sandbox).summary
+
+
+def _graded(prepared: Prepared, name: str, secret: str, sandbox: str) -> SubmissionResult:
+    """The result of a prepared entry: its suites' run, or why there was none."""
     if prepared.fatal:
-        result = SubmissionResult(
+        return SubmissionResult(
             name,
             _unrun(name, prepared, prepared.fatal),
             fatal=prepared.fatal,
             fatal_kind=prepared.fatal_kind,
         )
-    else:
-        written, failure = _run_suites(prepared, hidden_seed(secret), sandbox)
-        if failure:
-            result = SubmissionResult(
-                name, _unrun(name, prepared, "not graded: " + failure), grader_problems=[failure]
-            )
-        else:
-            result = SubmissionResult.from_dict(written)
-    result.submission, result.notes = name, prepared.notes
-    result.sandbox = result.sandbox or sandbox
-    result.isolation = isolation(result.sandbox).summary
-    result.secret = secret_fingerprint(secret)
-    result.digest, result.grader = prepared.digest, fingerprint
+    written, failure = _run_suites(prepared, hidden_seed(secret), sandbox)
+    if failure:
+        return SubmissionResult(
+            name, _unrun(name, prepared, "not graded: " + failure), grader_problems=[failure]
+        )
+    return SubmissionResult.from_dict(written)
+
+
+def _write_result(out: Path, result: SubmissionResult) -> None:
+    """A result's pictures, ``results/<name>.json`` and ``feedback/<name>.md``."""
+    name = result.submission
     for exercise, graded in result.exercises.items():
         if graded.curves:
             plots.render(
@@ -285,12 +315,86 @@ def grade_one(
     document = json.dumps(result.to_dict(), indent=1)
     reports.write_atomically(out / "results" / f"{name}.json", document)
     reports.write_atomically(out / "feedback" / f"{name}.md", reports.feedback_markdown(result))
-    shutil.rmtree(work / name, ignore_errors=True)
-    return Outcome(name, result)
 
 
-def entries_of(submissions: Path, out: Path) -> list[tuple[Path, str]]:
-    """The class's entries and the names they are graded under.
+def grade_one(
+    entry: NamedEntry,
+    out: Path,
+    work: Path,
+    *,
+    force: bool,
+    secret: str,
+    sandbox: str,
+    fingerprint: str,
+) -> Outcome:
+    """Grade one entry (or reuse its unchanged result) and write its files.
+
+    Its modules are prepared in a folder of ``work`` that the grader names,
+    removed afterwards whatever happens.
+    """
+    name = entry.name
+    folder = Path(tempfile.mkdtemp(prefix="entry-", dir=work))
+    try:
+        prepared = prepare(entry.path, folder, notes=entry.notes)
+        prepared.name = name
+        previous = None if force else previous_result(out, name)
+        if (
+            previous is not None
+            and previous.digest == prepared.digest
+            and previous.grader == fingerprint
+            and previous.secret == secret_fingerprint(secret)
+            and previous.status != results.NEEDS_REGRADE
+        ):
+            return Outcome(name, previous, skipped=True, entry=entry.shown)
+        result = _graded(prepared, name, secret, sandbox)
+        _stamp(result, name, prepared.notes, secret, sandbox)
+        result.digest, result.grader = prepared.digest, fingerprint
+        _write_result(out, result)
+        return Outcome(name, result, entry=entry.shown)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _failure(error: Exception) -> str:
+    """A grader failure in one line: what was raised, and where (in the grader, and last)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    package = Path(__file__).resolve().parent.parent
+    ours = [frame for frame in frames if Path(frame.filename).is_relative_to(package)]
+    places = [f"{Path(frame.filename).name}:{frame.lineno}" for frame in ours[-1:] + frames[-1:]]
+    where = f" at {' in '.join(dict.fromkeys(places))}" if places else ""
+    return (
+        f"the grader failed on this entry ({type(error).__name__}{where}: "
+        f"{display_name(str(error))[:300]})"
+    )
+
+
+def failed_outcome(
+    entry: NamedEntry, out: Path, error: Exception, *, secret: str, sandbox: str, fingerprint: str
+) -> Outcome:
+    """The outcome of an entry whose grading raised: it needs a regrade.
+
+    Its result is written where it can be (the failure may be the output
+    folder's), so that its row, its result and its feedback agree.
+    """
+    why = _failure(error)
+    unrun = {
+        exercise.name: results.unrun_exercise(exercise, "not graded: " + why, results.MISSING)
+        for exercise in load_registry()
+    }
+    result = SubmissionResult(entry.name, unrun, grader_problems=[why], grader=fingerprint)
+    with contextlib.suppress(Exception):  # the failure may have been there
+        _stamp(result, entry.name, cap_notes(list(entry.notes)), secret, sandbox)
+    for path, text in (
+        (out / "results" / f"{entry.name}.json", lambda: json.dumps(result.to_dict(), indent=1)),
+        (out / "feedback" / f"{entry.name}.md", lambda: reports.feedback_markdown(result)),
+    ):
+        with contextlib.suppress(Exception):  # already failing: the row is what matters
+            reports.write_atomically(path, text())
+    return Outcome(entry.name, result, entry=entry.shown)
+
+
+def entries_of(submissions: Path, out: Path) -> list[NamedEntry]:
+    """The class's entries and the names they are graded under (see :func:`name_entries`).
 
     The output folder, and any other gradebook, is never an entry, even
     when it lies inside the submissions folder.
@@ -303,29 +407,30 @@ def entries_of(submissions: Path, out: Path) -> list[tuple[Path, str]]:
     """
     found = discover(submissions)
     exercises = {exercise.name for exercise in load_registry()}
-    mistaken = sorted(entry.name for entry in found if submission_name(entry) in exercises)
+    mistaken = sorted(
+        display_name(entry.name) for entry in found if submission_name(entry) in exercises
+    )
     if mistaken:
         raise GradingRefused(
             f"{submissions} looks like one student's submission (it holds "
             f"{', '.join(mistaken)}), not a class: point gdlab grade at the folder that holds "
             "one folder or .zip per student"
         )
-    target = out.resolve()
-    entries = [entry for entry in found if entry.resolve() != target and not is_gradebook(entry)]
-    names = [submission_name(entry) for entry in entries]
-    # Two entries with one name (alice/ and alice.zip) keep their full names.
-    return [
-        (entry, entry.name if names.count(name) > 1 else name)
-        for entry, name in zip(entries, names, strict=True)
-    ]
+    target = os.path.realpath(out)
+    return name_entries(
+        [entry for entry in found if os.path.realpath(entry) != target and not is_gradebook(entry)]
+    )
 
 
 def is_gradebook(entry: Path) -> bool:
     """Whether a folder is a gdlab output folder (it keeps a secret or results)."""
-    return entry.is_dir() and (
-        (entry / SECRET_FILE).exists()
-        or ((entry / "grades.csv").is_file() and (entry / "results").is_dir())
-    )
+    try:
+        return entry.is_dir() and (
+            (entry / SECRET_FILE).exists()
+            or ((entry / "grades.csv").is_file() and (entry / "results").is_dir())
+        )
+    except OSError:  # a name too long, a folder that cannot be looked into: a student's
+        return False
 
 
 def grade_class(
@@ -339,6 +444,10 @@ def grade_class(
     only: list[str] | None = None,
 ) -> BatchReport:
     """Grade every entry of ``submissions`` into ``out``.
+
+    Whatever one entry holds, and whatever fails while it is graded, every
+    entry gets one row in ``grades.csv``: an entry whose grading raised
+    needs a regrade (see :func:`failed_outcome`), and the others are graded.
 
     Parameters
     ----------
@@ -360,7 +469,8 @@ def grade_class(
     progress : callable, optional
         Called with each finished :class:`Outcome`.
     only : list of str, optional
-        Regrade these submissions only; the others keep their earlier results.
+        Regrade these submissions (gradebook names) only; the others keep
+        their earlier results.
 
     Returns
     -------
@@ -372,8 +482,8 @@ def grade_class(
         Before anything is graded: see :func:`entries_of`,
         :func:`check_same_secret`, and unknown names in ``only``.
     """
-    pairs = entries_of(submissions, out)
-    names = [name for _, name in pairs]
+    entries = entries_of(submissions, out)
+    names = [entry.name for entry in entries]
     if only:
         unknown = sorted(set(only) - set(names))
         if unknown:
@@ -386,26 +496,22 @@ def grade_class(
         check_same_secret(out, secret_fingerprint(secret), names)
     out.mkdir(parents=True, exist_ok=True)
     report = BatchReport()
-    chosen = [pair for pair in pairs if not only or pair[1] in only]
-    for _, name in pairs:  # the others keep what they had
-        if only and name not in only and (kept := previous_result(out, name)) is not None:
-            report.outcomes.append(Outcome(name, kept, skipped=True))
-    with tempfile.TemporaryDirectory(prefix="gdlab-intake-") as work:
+    chosen = [entry for entry in entries if not only or entry.name in only]
+    for entry in entries:  # the others keep what they had
+        kept = previous_result(out, entry.name) if only and entry.name not in only else None
+        if kept is not None:
+            report.outcomes.append(Outcome(entry.name, kept, skipped=True, entry=entry.shown))
+    with tempfile.TemporaryDirectory(prefix="gdlab-intake-", ignore_cleanup_errors=True) as work:
 
-        def task(pair: tuple[Path, str]) -> Outcome:
-            return grade_one(
-                pair[0],
-                pair[1],
-                out,
-                Path(work),
-                force=force or bool(only),
-                secret=secret,
-                sandbox=sandbox,
-                fingerprint=fingerprint,
-            )
+        def task(entry: NamedEntry) -> Outcome:
+            options = {"secret": secret, "sandbox": sandbox, "fingerprint": fingerprint}
+            try:
+                return grade_one(entry, out, Path(work), force=force or bool(only), **options)
+            except Exception as error:  # a bug of ours, a full disk: this entry only
+                return failed_outcome(entry, out, error, **options)
 
         with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-            for future in as_completed([pool.submit(task, pair) for pair in chosen]):
+            for future in as_completed([pool.submit(task, entry) for entry in chosen]):
                 outcome = future.result()
                 report.outcomes.append(outcome)
                 if progress:

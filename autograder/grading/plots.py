@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import os
 import threading
 import warnings
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.curves import CURVES
+from autograder.grading.reports import write_atomically
 
 #: Relative slack when telling whether a student's value leaves the range
 #: shown: rounding must never make a correct curve "leave" it.
@@ -47,7 +47,9 @@ class Captions:
     ----------
     legend : tuple of str
         The legend's entries in drawing order: the reference's, then the
-        student's, such as ``"lr = 1.1 (yours): diverged"``.
+        student's, such as ``"lr = 1.1 (yours): diverged"``; a curve cut to
+        its first values says so, as in ``"fit (yours): first 2,000 of
+        8,000,001 values"``.
     notes : tuple of str
         The warnings written under the curves; empty for full marks.
     ylim : tuple of float or None
@@ -104,8 +106,10 @@ def _leaving(series: list[dict], shown: tuple[float, float], log: bool) -> list[
 
 
 def _entry(item: dict, whose: str) -> str:
-    note = item.get("note")
-    return f"{item['label']} ({whose})" + (f": {note}" if note else "")
+    said = [item["note"]] if item.get("note") else []
+    if item.get("length"):  # the results keep only the first values of a long curve
+        said.append(f"first {len(item['values']):,} of {item['length']:,} values")
+    return f"{item['label']} ({whose})" + (f": {'; '.join(said)}" if said else "")
 
 
 def captions(exercise: str, curves: dict, full_marks: bool = False) -> Captions:
@@ -117,7 +121,8 @@ def captions(exercise: str, curves: dict, full_marks: bool = False) -> Captions:
         The exercise (which decides the scale).
     curves : dict
         ``{"title", "student": [...], "reference": [...]}``, each series
-        ``{"label", "values"}`` with an optional ``"note"``.
+        ``{"label", "values"}`` with an optional ``"note"``, and ``"length"``
+        when ``values`` holds only the first values of the curve.
     full_marks : bool, default False
         The exercise scored full marks: the picture carries no note.
 
@@ -157,9 +162,10 @@ def render(exercise: str, curves: dict, path: Path, full_marks: bool = False) ->
     curves : dict
         ``{"title", "student": [...], "reference": [...]}`` from the results,
         each series ``{"label", "values"}`` with an optional ``"note"`` that
-        the legend shows after the label.
+        the legend shows after the label (and ``"length"``, see :func:`captions`).
     path : Path
-        The PNG to write (atomically).
+        The PNG to write, through a temporary file in its folder and a rename
+        (see :func:`~autograder.grading.reports.write_atomically`).
     full_marks : bool, default False
         The exercise scored full marks: no note is written on the picture.
 
@@ -175,10 +181,7 @@ def render(exercise: str, curves: dict, path: Path, full_marks: bool = False) ->
         warnings.simplefilter("ignore")
         # Correct answers often give identical curves: draw each picture once.
         picture = _picture(exercise, json.dumps(curves, sort_keys=True), full_marks)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp.png")
-    temporary.write_bytes(picture)
-    os.replace(temporary, path)
+    write_atomically(path, picture)
     return path
 
 

@@ -4,6 +4,11 @@ pytest always runs with the project's fixed configuration: the suites' own
 ``pytest.ini`` given with ``-c``, the suites folder as root and conftest
 boundary, no cache, no third-party plugins, and the gdlab plugin. Nothing of
 the submission's is read by pytest: its folder only reaches the workers.
+
+What a run must keep from the submission (the hidden cases' seed, the
+sandbox level, intake's problems) is never on pytest's command line, which
+any process may be able to read in ``/proc``: it is in a private file
+(:class:`RunOptions`) in a private folder, named by ``--gdlab-options``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import io
 import json
 import os
 import tempfile
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
@@ -23,24 +29,74 @@ from autograder.results import SubmissionResult
 SUITES = ("public", "hidden")
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What a grading run is told out of sight of its command line.
+
+    Attributes
+    ----------
+    seed : int
+        Seed of the hidden cases.
+    sandbox : str or None
+        Sandbox level; the strongest available when ``None``.
+    problems : dict
+        Maps an exercise whose file intake could not read to ``{"problem":
+        why, "kind": "missing" or "unreadable"}`` (see
+        :meth:`~autograder.grading.intake.Prepared.problem_records`), which
+        its tests then report.
+    """
+
+    seed: int = 0
+    sandbox: str | None = None
+    problems: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def write(self, folder: Path) -> Path:
+        """Write the options to a new file in ``folder``, readable by its owner only.
+
+        ``folder`` should be private too (a ``mkdtemp`` folder): the file's
+        name is unpredictable, and it is created, never opened if it exists.
+        """
+        descriptor, name = tempfile.mkstemp(prefix="gdlab-options-", suffix=".json", dir=folder)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:  # mkstemp: mode 0600
+            json.dump(asdict(self), handle)
+        return Path(name)
+
+    @classmethod
+    def read(cls, path: str | os.PathLike | None) -> RunOptions:
+        """The options written at ``path``; the defaults when there is none.
+
+        Raises
+        ------
+        ValueError
+            When the file does not hold options of the right types.
+        """
+        if not path:
+            return cls()
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if (
+            not isinstance(data, dict)
+            or type(data.get("seed", 0)) is not int
+            or not isinstance(data.get("sandbox"), (str, type(None)))
+            or not isinstance(data.get("problems", {}), dict)
+        ):
+            raise ValueError(f"{path} does not hold gdlab run options")
+        return cls(data.get("seed", 0), data.get("sandbox"), data.get("problems", {}))
+
+
 def pytest_arguments(
     submission: Path,
     exercises: list[str],
     suites: tuple[str, ...],
     results: Path,
-    seed: int = 0,
-    sandbox: str | None = None,
-    problems: dict[str, dict[str, str]] | None = None,
+    options: Path | None = None,
     trusted: bool = False,
 ) -> list[str]:
     """The pytest command line of one grading run (without the program name).
 
-    ``problems`` maps an exercise whose file intake could not read to
-    ``{"problem": why, "kind": "missing" or "unreadable"}`` (see
-    :meth:`~autograder.grading.intake.Prepared.problem_records`), which its
-    tests then report. ``trusted`` imports the modules into
-    the test process instead of sandboxing them: only for the project's own
-    code (benchmarks, the mistake catalogue), never for submissions.
+    ``options`` is the file :meth:`RunOptions.write` wrote (the defaults
+    without one). ``trusted`` imports the modules into the test process
+    instead of sandboxing them: only for the project's own code
+    (benchmarks, the mistake catalogue), never for submissions.
     """
     # Exercise by exercise, so that public and hidden tests share one worker.
     files = [str(SUITES_DIR / suite / f"test_{name}.py") for name in exercises for suite in suites]
@@ -62,14 +118,10 @@ def pytest_arguments(
         str(submission),
         "--gdlab-results",
         str(results),
-        "--gdlab-seed",
-        str(seed),
         *files,
     ]
-    if sandbox:
-        arguments += ["--gdlab-sandbox", sandbox]
-    if problems:
-        arguments += ["--gdlab-problems", json.dumps(problems)]
+    if options is not None:
+        arguments += ["--gdlab-options", str(options)]
     if trusted:
         arguments.append("--gdlab-trusted-in-process")
     return arguments
@@ -95,9 +147,8 @@ def run_in_process(
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     with tempfile.TemporaryDirectory(prefix="gdlab-results-") as folder:
         results = Path(folder) / "results.json"
-        arguments = pytest_arguments(
-            submission, exercises, suites, results, seed, sandbox, problems, trusted
-        )
+        options = RunOptions(seed, sandbox, problems or {}).write(Path(folder))
+        arguments = pytest_arguments(submission, exercises, suites, results, options, trusted)
         with contextlib.redirect_stdout(io.StringIO()):
             code = pytest.main(arguments)
         if not results.is_file():

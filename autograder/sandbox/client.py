@@ -6,24 +6,41 @@ forked by a sandbox's fork server (:mod:`autograder.sandbox.server`).
 functions, so a test reads ``submission.fit(x, y)``; every failure of the
 student's code arrives as one of the :class:`StudentFailure` exceptions below,
 never as an object of the student's making.
+
+Besides each call's reply, the grader observes the call itself, where the
+student's code cannot reach (see :mod:`autograder.sandbox.side_effects`):
+the array arguments it changed in place, in files the grader owns, and the
+warnings and ``show()`` calls on the worker's output, read while the call
+runs. Each reply costs a bounded amount of memory (:data:`MAX_REPLY` and the
+codec's limits), and a reply counts only for the call whose random id it
+carries: frames a module writes to the channel itself never reach another
+call.
 """
 
 from __future__ import annotations
 
 import builtins
 import os
+import secrets
 import signal
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from autograder.sandbox import codec
+from autograder.sandbox import codec, side_effects
+from autograder.sandbox.levels import private_uid
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.server import ForkServer
 
-MAX_REPLY = 256 << 20
+# Largest reply: the codec's message limit, about 24 times the largest reply
+# of the answer keys over the public and hidden suites (see codec.MAX_MESSAGE).
+MAX_REPLY = codec.MAX_MESSAGE
+# Output read without waiting once a reply is in, and between calls: a thread
+# that prints for ever must not keep the grader reading.
+OUTPUT_DRAIN = 1 << 20
 
 
 class StudentFailure(Exception):
@@ -50,6 +67,15 @@ class NotPlainData(StudentFailure):
     """The function returned something other than plain data."""
 
 
+class MalformedReply(NotPlainData):
+    """The worker's channel carried what no honest worker sends for the call.
+
+    A message over a limit, bytes that are not plain data, a reply without
+    the call's id: the module wrote to the channel itself. The worker is
+    ended, and the next call starts a fresh one.
+    """
+
+
 class StudentException(StudentFailure):
     """The function raised an exception of a type the grader does not share."""
 
@@ -64,6 +90,33 @@ class CallTimeout(StudentFailure):
     """The call did not return within its time limit."""
 
     status = "timeout"
+
+
+class _Violation(Exception):
+    """A frame no honest worker sends for the current call (handled by :meth:`Worker.request`)."""
+
+
+@dataclass
+class CallReport:
+    """What the grader itself observed of one call, besides its reply.
+
+    Attributes
+    ----------
+    changed : list
+        Positions and keywords of the array arguments whose values changed
+        in the grader's own memory.
+    warnings : list of str
+        Up to three distinct ``RuntimeWarning`` lines the call wrote out.
+    shown : bool
+        Whether the call asked matplotlib to show a figure.
+    output : str
+        The first few KiB the call printed.
+    """
+
+    changed: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    shown: bool = False
+    output: str = ""
 
 
 # Built-in exceptions the student raises are re-raised as the grader's own
@@ -123,7 +176,10 @@ class Worker:
         self.server = server or ForkServer(level)
         self.pid: int | None = None
         self.import_error: dict | None = None
-        self._to_worker = self._from_worker = -1
+        self.folder: Path | None = None
+        self._to_worker = self._from_worker = self._output = -1
+        #: What the grader observed of the last call (see :class:`CallReport`).
+        self.report = CallReport()
 
     # -- life cycle ---------------------------------------------------------
 
@@ -137,29 +193,35 @@ class Worker:
             the student's, so it is never recorded as an import failure.
         """
         self._end()
-        self.pid, self._to_worker, self._from_worker = self.server.spawn(
-            self.module_path, self.module_path.stem, self.limits
+        self.pid, self._to_worker, self._from_worker, self._output, self.folder = (
+            self.server.spawn(self.module_path, self.module_path.stem, self.limits)
         )
         self._reader = codec.Reader(self._from_worker)
+        self.import_error = self._greeting()
+        if self.import_error:
+            self._end()
+
+    def _greeting(self) -> dict | None:
+        """Wait for the worker's first message: ``None`` once the module is imported."""
         try:
             hello = self._receive(
-                time.monotonic() + self.start_timeout, self.start_timeout, self.start_timeout
+                time.monotonic() + self.start_timeout,
+                self.start_timeout,
+                self.start_timeout,
+                side_effects.CallOutput(),  # what the module prints at import counts for no call
             )
         except CallTimeout:
-            self.import_error = {
+            return {
                 "type": "Timeout",
                 "message": f"importing the module took more than {self.start_timeout:g} s",
             }
         except WorkerCrashed as crash:
-            self.import_error = {"type": "Crash", "message": str(crash)}
-        else:
-            self.import_error = (
-                hello.get("import_error")
-                if isinstance(hello, dict)
-                else {"type": "Protocol", "message": "the worker sent a malformed greeting"}
-            )
-        if self.import_error:
-            self._end()
+            return {"type": "Crash", "message": str(crash)}
+        except _Violation:  # it wrote to the channel itself while being imported
+            hello = None
+        if isinstance(hello, dict) and ("ready" in hello or "import_error" in hello):
+            return hello.get("import_error")
+        return {"type": "Protocol", "message": "the worker sent a malformed greeting"}
 
     def stop(self) -> None:
         """Kill the worker and everything it started (and its own sandbox, if it has one)."""
@@ -167,12 +229,16 @@ class Worker:
         if self._owns_server:
             self.server.stop()
 
+    def end(self) -> None:
+        """End the worker, keeping the sandbox: the next request starts a fresh one."""
+        self._end()
+
     def _end(self, wait: bool = False) -> int | None:
         """End the worker process, keeping the sandbox; its exit code if known."""
-        for fd in (self._to_worker, self._from_worker):
+        for fd in (self._to_worker, self._from_worker, self._output):
             if fd >= 0:
                 os.close(fd)
-        self._to_worker = self._from_worker = -1
+        self._to_worker = self._from_worker = self._output = -1
         code = None
         if self.pid is not None:
             code = self.server.end(self.pid, wait=wait)
@@ -191,12 +257,22 @@ class Worker:
     ) -> dict:
         """Send one request and return the final reply, serving callbacks meanwhile.
 
+        What the grader observes of the call meanwhile is left in
+        :attr:`report`. A worker whose channel holds bytes of an earlier
+        call is replaced before the request is sent. A frame that breaks the
+        channel's rules (over a limit, not plain data, or without this
+        call's id: written by the module itself) ends the worker, and the
+        call is tried once more in a fresh one, so that frames left by an
+        earlier call never fail this one; a second such frame is this call's
+        own failure.
+
         Parameters
         ----------
         payload : dict
-            The request.
+            The request; for a call, its top-level array arguments travel
+            through files the grader owns (:class:`side_effects.SharedArgument`).
         timeout : float
-            Seconds the whole call may take, callbacks included.
+            Seconds the whole call may take, callbacks and a second try included.
         idle_timeout : float, optional
             Seconds the worker may compute without a message: an infinite loop
             that never calls back is stopped this soon.
@@ -206,41 +282,105 @@ class Worker:
 
         Raises
         ------
-        WorkerCrashed, CallTimeout
+        ImportFailed
+            When the module cannot be imported (final: it is not tried again).
+        WorkerCrashed, CallTimeout, MalformedReply
             The worker is stopped first; the next request restarts it.
         """
+        self.report = CallReport()
+        deadline = time.monotonic() + timeout
+        for attempt in (1, 2):
+            self._ready()
+            try:
+                return self._attempt(payload, deadline, timeout, idle_timeout, max_callbacks)
+            except _Violation as violation:
+                self._end()
+                if attempt == 2:
+                    raise MalformedReply(
+                        f"the worker's answer broke the channel's rules ({violation})"
+                    ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _ready(self) -> None:
+        """A live worker with the module imported and nothing left in its channel."""
         if self.import_error:  # final: importing again would fail again, and cost time
             raise ImportFailed(_describe_import_error(self.import_error))
-        if not self.alive:
+        if self.alive and self._reader.pending():
+            self._end()  # frames of an earlier call: the next call gets a clean worker
+        if self.alive:
+            codec.drain(self._output, lambda chunk: None, OUTPUT_DRAIN)  # printed between calls
+        else:
             self.start()
             if self.import_error:
                 raise ImportFailed(_describe_import_error(self.import_error))
+
+    def _attempt(
+        self, payload: dict, deadline: float, timeout: float, idle_timeout: float, limit: int
+    ) -> dict:
         callbacks: list = []
 
         def register(function: Any) -> int:
             callbacks.append(function)
             return len(callbacks) - 1
 
-        deadline = time.monotonic() + timeout
-        served = 0
+        token = secrets.token_hex(16)
+        output = side_effects.CallOutput()
+        shared = self._share(payload)
         try:
-            codec.send(self._to_worker, codec.dumps(payload, register))
+            codec.send(self._to_worker, codec.dumps(_outgoing(payload, token, shared), register))
+            served = 0
             while True:
                 reply = self._receive(
-                    min(deadline, time.monotonic() + idle_timeout), timeout, idle_timeout
+                    min(deadline, time.monotonic() + idle_timeout), timeout, idle_timeout, output
                 )
-                if not isinstance(reply, dict) or "callback" not in reply:
-                    return reply
+                if not isinstance(reply, dict) or reply.get("id") != token:
+                    raise _Violation("a message that is not this call's reply")
+                if "callback" not in reply:
+                    break
                 served += 1
-                if served > max_callbacks:
+                if served > limit:
                     self._end()
                     raise CallTimeout(
                         f"it called back into the grader (e.g. grad) more than "
-                        f"{max_callbacks} times: does its loop ever stop?"
+                        f"{limit} times: does its loop ever stop?"
                     )
                 self._answer_callback(reply, callbacks)
+            # The worker wrote its output before its reply: all of it is here.
+            codec.drain(self._output, output.feed, OUTPUT_DRAIN)
+            output.finish()
+            self.report = CallReport(
+                [argument.key for argument in shared if argument.changed()],
+                output.warnings,
+                output.shown,
+                output.head.decode("utf-8", "replace"),
+            )
+            return reply
         except BrokenPipeError:
             self._crashed()
+        finally:
+            for argument in shared:
+                argument.remove()
+
+    def _share(self, payload: dict) -> list[side_effects.SharedArgument]:
+        """Put the call's top-level array arguments in files of the worker's folder."""
+        if payload.get("op") != "call" or self.folder is None:
+            return []
+        arguments = [
+            *enumerate(payload.get("args", [])),
+            *payload.get("kwargs", {}).items(),
+        ]
+        shared: list[side_effects.SharedArgument] = []
+        try:
+            for key, value in arguments:
+                if side_effects.shareable(value):
+                    shared.append(
+                        side_effects.SharedArgument.create(self.folder, key, value, private_uid())
+                    )
+        except BaseException:
+            for argument in shared:
+                argument.remove()
+            raise
+        return shared
 
     def _answer_callback(self, reply: dict, callbacks: list) -> None:
         index = reply.get("callback")
@@ -263,9 +403,16 @@ class Worker:
             message = codec.dumps({"error": str(error)})
         codec.send(self._to_worker, message)
 
-    def _receive(self, deadline: float, timeout: float = 0.0, idle_timeout: float = 0.0) -> Any:
+    def _receive(
+        self,
+        deadline: float,
+        timeout: float = 0.0,
+        idle_timeout: float = 0.0,
+        output: side_effects.CallOutput | None = None,
+    ) -> Any:
+        watch = None if output is None or self._output < 0 else (self._output, output.feed)
         try:
-            return codec.loads(self._reader.receive(MAX_REPLY, deadline))
+            return codec.loads(self._reader.receive(MAX_REPLY, deadline, watch))
         except codec.ChannelTimeout:
             self._end()
             raise CallTimeout(
@@ -277,10 +424,21 @@ class Worker:
             self._crashed()
         except codec.CodecError as error:
             self._end()
-            raise NotPlainData(f"the worker's answer was not plain data ({error})") from None
+            raise _Violation(str(error)) from None
 
     def _crashed(self) -> None:
         raise WorkerCrashed(_describe_exit(self._end(wait=True))) from None
+
+
+def _outgoing(payload: dict, token: str, shared: list[side_effects.SharedArgument]) -> dict:
+    """The request as sent: with the call's id, and shared arguments as ``None``."""
+    message = {**payload, "id": token}
+    if shared:
+        keys = {argument.key for argument in shared}  # ints and strings never collide
+        message["args"] = [None if i in keys else v for i, v in enumerate(payload["args"])]
+        message["kwargs"] = {k: None if k in keys else v for k, v in payload["kwargs"].items()}
+        message["shared"] = [argument.spec() for argument in shared]
+    return message
 
 
 def _describe_exit(code: int | None) -> str:
@@ -323,14 +481,27 @@ class Submission:
         self._worker = worker
         self._timeout = call_timeout
         #: What the last call changed in place among its array arguments:
-        #: positions and keywords, as reported by the worker.
+        #: positions and keywords, as the grader found its own copies.
         self.changed_arguments: list = []
         #: The RuntimeWarnings (NumPy overflow, ...) the last call let out.
         self.warnings: list[str] = []
+        #: Whether the last call asked matplotlib to show a figure (``plt.show()``).
+        self.show_called = False
+        #: The first few KiB the last call printed.
+        self.output = ""
 
     def plot(self, name: str, *args: Any, **kwargs: Any) -> dict:
-        """Call a plotting function and return a plain summary of its Axes."""
-        return self._call(name, args, kwargs, view="axes")
+        """Call a plotting function and return a plain summary of its Axes.
+
+        Raises
+        ------
+        MalformedReply
+            When the summary is not shaped as :func:`plots.axes_summary` makes it.
+        """
+        summary = self._call(name, args, kwargs, view="axes")
+        if not _is_summary(summary):
+            raise MalformedReply(f"{name}: the summary of its plot was malformed")
+        return summary
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -343,27 +514,31 @@ class Submission:
 
     def _call(self, name: str, args: tuple, kwargs: dict, view: str | None = None) -> Any:
         payload = {"op": "call", "name": name, "args": list(args), "kwargs": kwargs, "view": view}
-        self.changed_arguments, self.warnings = [], []
+        self.changed_arguments, self.warnings, self.show_called, self.output = [], [], False, ""
         reply = self._request(payload)
-        if isinstance(reply, dict) and isinstance(reply.get("changed"), list):
-            self.changed_arguments = reply["changed"]
-        if isinstance(reply, dict) and isinstance(reply.get("warned"), list):
-            self.warnings = [str(text)[:300] for text in reply["warned"][:3]]
+        report = self._worker.report
+        self.changed_arguments, self.warnings = report.changed, report.warnings
+        self.show_called, self.output = report.shown, report.output
         generators = [v for v in [*args, *kwargs.values()] if isinstance(v, np.random.Generator)]
-        return self._unwrap(reply, name, generators)
+        try:
+            return self._unwrap(reply, name, generators)
+        except MalformedReply:
+            self._worker.end()  # it wrote its own frames: the next call gets a fresh worker
+            raise
 
     @staticmethod
     def _unwrap(reply: Any, name: str, generators: list) -> Any:
         if not isinstance(reply, dict):
-            raise NotPlainData("the worker's answer was malformed")
+            raise MalformedReply("the worker's answer was malformed")
         if "return" in reply:
-            states = reply.get("rngs", [])
-            if isinstance(states, list) and len(states) == len(generators):
-                for generator, state in zip(generators, states, strict=True):
-                    try:
-                        generator.bit_generator.state = state
-                    except (TypeError, ValueError, KeyError):
-                        raise NotPlainData("the random generator came back malformed") from None
+            states = reply.get("rngs")
+            if not isinstance(states, list) or len(states) != len(generators):
+                raise MalformedReply("the random generators did not come back")
+            for generator, state in zip(generators, states, strict=True):
+                try:
+                    generator.bit_generator.state = state
+                except Exception:  # whatever NumPy raises for it: OverflowError, ...
+                    raise MalformedReply("the random generator came back malformed") from None
             return reply["return"]
         if "raise" in reply and isinstance(reply["raise"], dict):
             error = reply["raise"]
@@ -384,4 +559,18 @@ class Submission:
             )
         if "missing" in reply:
             raise MissingFunction(f"the module has no {name!r}")
-        raise NotPlainData("the worker's answer was malformed")
+        raise MalformedReply("the worker's answer was malformed")
+
+
+SUMMARY_TEXTS = ("yscale", "xlabel", "ylabel", "title")
+
+
+def _is_summary(summary: Any) -> bool:
+    """Whether a plot's summary has the shape :func:`plots.axes_summary` gives it."""
+    return (
+        isinstance(summary, dict)
+        and isinstance(summary.get("lines"), list)
+        and all(isinstance(line, (tuple, list)) and len(line) == 2 for line in summary["lines"])
+        and all(isinstance(summary.get(key), str) for key in SUMMARY_TEXTS)
+        and type(summary.get("pyplot_figures")) is int
+    )

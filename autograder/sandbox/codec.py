@@ -24,6 +24,25 @@ Decoding builds fresh built-in objects and fresh NumPy arrays; dtypes are
 limited to booleans, integers, floats and complex numbers of at most 64-bit
 precision (no long double). This module uses only
 the standard library and NumPy because the worker loads it too.
+
+Limits
+------
+Whatever a worker sends costs the grader a bounded amount of memory and time,
+because every bound is checked before the objects it limits are built:
+
+- :data:`MAX_MESSAGE` bytes per message, refused from the frame's header
+  (see :class:`Reader`) before its body is read;
+- :data:`MAX_ELEMENTS` values per message (lists, dicts, tuples and their
+  items), counted on the raw bytes before ``json.loads`` builds anything;
+- :data:`MAX_DEPTH` levels of nesting;
+- integers of magnitude below ``2**``:data:`MAX_INT_BITS` (a PCG64 state
+  holds 128-bit numbers);
+- :data:`MAX_ARRAY_ELEMENTS` elements per array, counting a zero dimension
+  as one, so that an empty array cannot claim a shape such as ``[0, 2**62]``
+  that NumPy or the grader's comparisons cannot handle.
+
+Encoding refuses the same values, so an honest worker never sends a message
+that the grader refuses: a too-large result becomes a ``not_plain`` answer.
 """
 
 from __future__ import annotations
@@ -48,6 +67,17 @@ except ImportError:  # in the worker, loaded as a top-level module beside functi
 
 MAX_DEPTH = 32
 MAX_DIMENSIONS = 32
+# The answer keys' largest message over the public and hidden suites is 42,973
+# bytes (exercise 6's make_dataset: a 1000 x 3 float64 array and its targets,
+# base64) with at most 152 values; a correct answer that returns lists where
+# the keys return arrays (a nested-list dataset, 4,000 floats as text) still
+# fits easily. 1 MiB is about 24 times the largest, and decoding a message of
+# that size costs the grader a few MB at most.
+MAX_MESSAGE = 1 << 20
+MAX_ELEMENTS = 1 << 16
+MAX_INT_BITS = 256
+# No non-empty array of a MAX_MESSAGE message can hold more elements than this.
+MAX_ARRAY_ELEMENTS = MAX_MESSAGE
 _EXACT = (type(None), bool, int, float, str)
 _FLOAT64 = np.dtype("<f8")
 NUMERIC_KINDS = "biufc"
@@ -106,7 +136,7 @@ def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: in
         raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
     kind = type(value)
     if kind in _EXACT:  # the common case first: most messages are a few numbers
-        return value
+        return _integer(value) if kind is int else value
     if kind is np.float64:
         return {"$scalar": ["<f8", float.__float__(value)]}
     # Exact base-class methods are used so that a subclass cannot change what is sent.
@@ -116,7 +146,7 @@ def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: in
         dtype = _dtype(value.dtype.str)
         return {"$scalar": [dtype.str, _scalar_value(value.item())]}
     if isinstance(value, int):
-        return int.__index__(value)
+        return _integer(int.__index__(value))
     if isinstance(value, float):
         return float.__float__(value)
     if isinstance(value, str):
@@ -127,6 +157,7 @@ def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: in
     if isinstance(value, np.ndarray):
         array = np.asarray(value, order="C")  # keeps 0-d arrays 0-d
         dtype = _dtype(array.dtype.str)
+        _check_shape(list(array.shape))
         data = base64.b64encode(array.tobytes()).decode("ascii")
         return {"$array": [dtype.str, list(array.shape), data]}
     if isinstance(value, list):
@@ -148,6 +179,26 @@ def to_wire(value: Any, callbacks: Callable[[Any], Any] | None = None, depth: in
     if callable(value) and callbacks is not None:
         return {"$callback": callbacks(value)}
     raise CodecError(f"a {type(value).__name__} object is not plain data")
+
+
+def _integer(number: int) -> int:
+    """``number`` if its magnitude is within :data:`MAX_INT_BITS` bits."""
+    if number.bit_length() > MAX_INT_BITS:
+        raise CodecError(f"an integer of {number.bit_length()} bits is too large")
+    return number
+
+
+def _check_shape(shape: Any) -> None:
+    """Refuse a malformed shape, or one of too many elements (a zero dimension counts as one)."""
+    if (
+        type(shape) is not list
+        or len(shape) > MAX_DIMENSIONS
+        or not all(type(n) is int and 0 <= n for n in shape)
+    ):
+        raise CodecError("malformed array shape")
+    # Python integers: a product in int64 could wrap around and pass the check.
+    if math.prod(max(n, 1) for n in shape) > MAX_ARRAY_ELEMENTS:
+        raise CodecError(f"an array of shape {shape} is too large")
 
 
 def _scalar_value(item: Any) -> Any:
@@ -181,8 +232,10 @@ def from_wire(wire: Any, callback: Callable[[int], Any] | None = None, depth: in
     """
     if depth > MAX_DEPTH:
         raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
-    if wire is None or type(wire) in (bool, int, float, str):
+    if wire is None or type(wire) in (bool, float, str):
         return wire
+    if type(wire) is int:
+        return _integer(wire)
     if type(wire) is list:
         return [from_wire(item, callback, depth + 1) for item in wire]
     if type(wire) is not dict or len(wire) != 1:
@@ -241,19 +294,13 @@ def _numbers(body: Any, count: int) -> bool:
 
 def _array(dtype_text: Any, shape: Any, data: Any) -> np.ndarray:
     dtype = _dtype(dtype_text)
-    if (
-        type(shape) is not list
-        or len(shape) > MAX_DIMENSIONS
-        or not all(type(n) is int and 0 <= n for n in shape)
-    ):
-        raise CodecError("malformed array shape")
+    _check_shape(shape)
     if type(data) is not str:
         raise CodecError("malformed array data")
     try:
         raw = base64.b64decode(data.encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError) as error:
         raise CodecError("array data is not base64") from error
-    # Python integers: a product in int64 could wrap around and pass the check.
     if len(raw) != math.prod(shape) * dtype.itemsize:
         raise CodecError("array data does not fit its shape")
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
@@ -283,9 +330,26 @@ def dumps(value: Any, callbacks: Callable[[Any], Any] | None = None) -> bytes:
     """
     wire = to_wire(value, callbacks)
     try:
-        return json.dumps(wire, allow_nan=True, separators=(",", ":")).encode()
+        message = json.dumps(wire, allow_nan=True, separators=(",", ":")).encode()
     except (TypeError, ValueError) as error:
         raise CodecError(f"the value cannot be encoded ({error})") from error
+    _check_size(message)
+    return message
+
+
+def _check_size(message: bytes) -> None:
+    """Refuse a message over :data:`MAX_MESSAGE` bytes or :data:`MAX_ELEMENTS` values.
+
+    Every value after the first of a list or dict follows a comma, and every
+    list or dict opens with a bracket, so commas and opening brackets bound
+    the number of values from above (commas inside strings only make the
+    count larger): a few passes in C over bytes that are never parsed.
+    """
+    if len(message) > MAX_MESSAGE:
+        raise CodecError(f"a message of {len(message)} bytes exceeds {MAX_MESSAGE}")
+    count = message.count(b",") + message.count(b"[") + message.count(b"{")
+    if count > MAX_ELEMENTS:
+        raise CodecError(f"a message of about {count} values exceeds {MAX_ELEMENTS}")
 
 
 def loads(message: bytes, callback: Callable[[int], Any] | None = None) -> Any:
@@ -297,8 +361,10 @@ def loads(message: bytes, callback: Callable[[int], Any] | None = None) -> Any:
     Raises
     ------
     CodecError
-        When the bytes are not UTF-8 JSON or not plain data.
+        When the bytes are not UTF-8 JSON or not plain data, or exceed a limit
+        (see the module's "Limits").
     """
+    _check_size(message)
     try:
         wire = json.loads(message.decode("utf-8"))
     except (ValueError, RecursionError) as error:  # bad UTF-8, bad JSON, huge integers
@@ -336,7 +402,9 @@ class Reader:
     """Reads framed messages from one pipe, buffering what arrives early.
 
     One ``select`` and one ``read`` usually bring a whole message, header
-    and body, instead of two of each.
+    and body, instead of two of each. While it waits, it can also empty a
+    second pipe (the worker's output), so that a writer blocked on that pipe
+    never keeps a message from coming.
 
     Parameters
     ----------
@@ -348,7 +416,12 @@ class Reader:
         self.fd = fd
         self._buffer = bytearray()
 
-    def receive(self, max_size: int, deadline: float | None = None) -> bytes:
+    def receive(
+        self,
+        max_size: int,
+        deadline: float | None = None,
+        watch: tuple[int, Callable[[bytes], None]] | None = None,
+    ) -> bytes:
         """Read one framed message.
 
         Parameters
@@ -358,6 +431,9 @@ class Reader:
         deadline : float, optional
             ``time.monotonic()`` value after which to give up; wait forever if
             omitted.
+        watch : tuple, optional
+            ``(fd, feed)``: a second pipe read meanwhile; ``feed(chunk)``
+            gets what arrives on it.
 
         Raises
         ------
@@ -366,24 +442,65 @@ class Reader:
         ChannelTimeout
             When the deadline passes first.
         CodecError
-            When the announced length exceeds ``max_size``.
+            When the announced length exceeds ``max_size`` (the body is not
+            read).
         """
-        self._fill(HEADER.size, deadline)
+        self._fill(HEADER.size, deadline, watch)
         (length,) = HEADER.unpack_from(self._buffer)
         if length > max_size:
             raise CodecError(f"a message of {length} bytes exceeds the limit of {max_size}")
-        self._fill(HEADER.size + length, deadline)
-        message = bytes(self._buffer[HEADER.size : HEADER.size + length])
+        self._fill(HEADER.size + length, deadline, watch)
+        with memoryview(self._buffer) as view:  # one copy, not two
+            message = bytes(view[HEADER.size : HEADER.size + length])
         del self._buffer[: HEADER.size + length]
         return message
 
-    def _fill(self, count: int, deadline: float | None) -> None:
+    def pending(self) -> bool:
+        """Whether bytes are buffered or waiting in the pipe (or it was closed)."""
+        return bool(self._buffer) or bool(select.select([self.fd], [], [], 0)[0])
+
+    def _fill(
+        self,
+        count: int,
+        deadline: float | None,
+        watch: tuple[int, Callable[[bytes], None]] | None,
+    ) -> None:
         while len(self._buffer) < count:
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+            if deadline is not None or watch is not None:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
                     raise ChannelTimeout("no answer within the time limit")
+                ready = select.select([self.fd] + ([watch[0]] if watch else []), [], [], left)[0]
+                if not ready:
+                    raise ChannelTimeout("no answer within the time limit")
+                if watch is not None and watch[0] in ready and not drain(*watch, 1 << 16):
+                    watch = None  # the other pipe was closed: stop watching it
+                if self.fd not in ready:
+                    continue
             chunk = os.read(self.fd, max(count - len(self._buffer), 1 << 16))
             if not chunk:
                 raise ChannelClosed("the channel was closed")
             self._buffer += chunk
+
+
+def drain(fd: int, feed: Callable[[bytes], None], limit: int) -> bool:
+    """Read what is waiting in pipe ``fd``, up to about ``limit`` bytes, without blocking.
+
+    Returns
+    -------
+    bool
+        ``False`` once the pipe is closed (end of file or an error).
+    """
+    taken = 0
+    while taken < limit and select.select([fd], [], [], 0)[0]:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:  # another reader took it first
+            return True
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        feed(chunk)
+        taken += len(chunk)
+    return True

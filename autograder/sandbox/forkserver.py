@@ -28,10 +28,18 @@ Requests and replies are JSON datagrams on the control socket::
 
 On start the server sends ``{"ready": true}``; it exits when the grader closes
 the socket.
+
+The server is a child subreaper: whatever a worker's processes leave
+running (a daemon forked twice, in a session of its own) is re-parented to
+the server rather than to the system's init, so the server finds every such
+process among its own children (``/proc/self/task/<tid>/children``, opened
+before the Landlock restriction, which would refuse it later) and kills it
+when a worker ends and before the server exits.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -68,6 +76,9 @@ from limits import Limits  # noqa: E402
 
 MAX_REQUEST = 1 << 16
 WAIT_FOR_EXIT = 1.0  # seconds a dying worker gets to finish before it is killed
+PR_SET_CHILD_SUBREAPER = 36
+KILL_ROUNDS = 1000  # each round kills the children the previous round's left behind
+CHILDREN = -1  # /proc/self/task/<tid>/children of the main thread, opened in main()
 
 
 def _spawn(control: socket.socket, request: dict, fds: list[int]) -> dict:
@@ -114,6 +125,7 @@ def _end(pid: object, wait: bool, sweep: bool) -> dict:
             code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
             break
         time.sleep(0.005)
+    _kill_descendants()
     if sweep:
         # Every other process this sandbox's uid may signal: whatever the
         # student's code left behind, even outside the worker's session.
@@ -123,6 +135,62 @@ def _end(pid: object, wait: bool, sweep: bool) -> dict:
             pass
     _reap()
     return {"exit": code}
+
+
+def _become_subreaper() -> bool:
+    """Have the orphans of this server's descendants re-parented to it; whether it worked."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    on, zero = ctypes.c_ulong(1), ctypes.c_ulong(0)
+    return libc.prctl(ctypes.c_int(PR_SET_CHILD_SUBREAPER), on, zero, zero, zero) == 0
+
+
+def _open_children() -> int:
+    """The list of this (main) thread's children, kept open; -1 where the kernel has none."""
+    try:
+        return os.open(f"/proc/self/task/{os.getpid()}/children", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return -1
+
+
+def _children() -> list[int]:
+    """The server's live children, read again from the list opened at start."""
+    if CHILDREN < 0:
+        return []
+    chunks = []
+    try:
+        os.lseek(CHILDREN, 0, os.SEEK_SET)
+        while chunk := os.read(CHILDREN, 1 << 16):
+            chunks.append(chunk)
+    except OSError:
+        return []
+    return [int(pid) for pid in b"".join(chunks).split()]
+
+
+def _kill_descendants() -> None:
+    """Kill every process below the server, however far from it each was started.
+
+    Killing a child re-parents its own children to the server (a
+    subreaper), so round after round reaches the whole tree; a process
+    forking meanwhile only adds a child for the next round.
+    """
+    for _ in range(KILL_ROUNDS):
+        children = _children()
+        if not children:
+            break
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)  # once it is gone, its children are the server's
+            except ChildProcessError:
+                pass
+    _reap()
 
 
 def _reap() -> None:
@@ -141,8 +209,13 @@ def main() -> None:
     The restriction comes once everything imported up front is loaded, and
     before any worker is forked, so that every worker inherits it before any
     student code runs. A server asked for one never runs without it: it
-    exits, and the grader reports that the sandbox did not start.
+    exits, and the grader reports that the sandbox did not start. However
+    serving ends (the grader closed the socket or died), every process
+    below the server is killed before it exits.
     """
+    global CHILDREN
+    _become_subreaper()
+    CHILDREN = _open_children()  # before Landlock, which keeps /proc closed
     if (READ or WRITE) and not landlock.restrict(READ, WRITE):
         raise SystemExit("forkserver: Landlock is not available")
     control = socket.socket(fileno=int(sys.argv[1]))
@@ -151,7 +224,15 @@ def main() -> None:
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
-    control.send(json.dumps({"ready": True}).encode())
+    try:
+        control.send(json.dumps({"ready": True}).encode())
+        _serve(control, sweep)
+    finally:
+        _kill_descendants()
+
+
+def _serve(control: socket.socket, sweep: bool) -> None:
+    """Answer the grader's requests until it closes the control socket."""
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 2)

@@ -35,10 +35,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.sandbox import landlock
+from autograder.sandbox import cgroups, landlock
 
 SANDBOX_DIR = Path(__file__).resolve().parent
 WORKER_FILES = (
@@ -50,6 +51,7 @@ WORKER_FILES = (
     "functions.py",
     "side_effects.py",
     "landlock.py",
+    "gdlab_backend.py",
 )
 INSIDE = Path("/gdlab")  # where bubblewrap mounts the worker's files
 SUBMISSION = Path("/submission")  # and the private copy of the submission
@@ -79,6 +81,13 @@ MATPLOTLIB_DIR = ".matplotlib"  # inside the worker's private folder
 def clean_environment(student_dir: Path = SUBMISSION) -> dict[str, str]:
     """The worker's whole environment: nothing inherited from the grader.
 
+    matplotlib draws with the sandbox's backend (``gdlab_backend.py``, Agg
+    whose ``show()`` the grader sees on the worker's output). ``DISPLAY`` is
+    set, to nothing that exists, only so that a module that picks a backend
+    itself (``matplotlib.use("Agg")``) and calls ``plt.show()`` gets
+    matplotlib's "cannot be shown" warning, which the grader sees too, rather
+    than the silence matplotlib keeps on a machine without a display.
+
     Parameters
     ----------
     student_dir : Path
@@ -89,7 +98,8 @@ def clean_environment(student_dir: Path = SUBMISSION) -> dict[str, str]:
         "PATH": "/usr/bin:/bin",
         "HOME": "/tmp",
         "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg",
+        "MPLBACKEND": "module://gdlab_backend",
+        "DISPLAY": ":gdlab-none",
         "MPLCONFIGDIR": str(student_dir / MATPLOTLIB_DIR),
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
@@ -117,9 +127,47 @@ def student_dir(level: str, workdir: Path) -> Path:
     return SUBMISSION if level == "bubblewrap" else workdir
 
 
-def private_uid() -> int | None:
-    """An unused uid for this grading process's workers, when running as root."""
-    return 100_000 + os.getpid() if os.geteuid() == 0 else None
+def private_uid(pid: int | None = None) -> int | None:
+    """An unused uid for a grading process's workers, when running as root.
+
+    Parameters
+    ----------
+    pid : int, optional
+        The grading process (this one by default): whoever started it can
+        find what its sandboxes left running after it was killed.
+    """
+    return 100_000 + (pid or os.getpid()) if os.geteuid() == 0 else None
+
+
+# The temporary folders every user may write to: a bubblewrap sandbox gets a
+# tmpfs of its own on each; elsewhere a private uid's leftovers are swept.
+PRIVATE_TMP = ("/tmp", "/dev/shm", "/var/tmp")
+TMPFS_BYTES = 64 << 20  # each; tmpfs pages are charged to the sandbox's cgroup too
+
+
+@functools.cache
+def bwrap_sizes_tmpfs() -> bool:
+    """Whether this bwrap takes ``--size`` for a tmpfs (bubblewrap 0.7 and later).
+
+    A set-uid bwrap started by another user than root refuses it.
+    """
+    found = shutil.which("bwrap")
+    try:
+        if found is None or (os.stat(found).st_mode & 0o4000 and os.getuid() != 0):
+            return False
+        done = subprocess.run([found, "--help"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in done.stdout + done.stderr
+
+
+def _private_tmp() -> list[str]:
+    """bwrap arguments: a fresh tmpfs on each of :data:`PRIVATE_TMP`, writable by all."""
+    size = ["--size", str(TMPFS_BYTES)] if bwrap_sizes_tmpfs() else []
+    mounts = []
+    for folder in PRIVATE_TMP:
+        mounts += ["--perms", "1777", *size, "--tmpfs", folder]
+    return mounts
 
 
 def _drop_privileges(uid: int | None) -> list[str]:
@@ -231,10 +279,13 @@ def server_command(
             "--pid",
             "--fork",
             "--kill-child",
+            # A /proc of its own PID namespace: no other process's command line
+            # or environment is visible there, even without Landlock.
+            "--mount-proc",
             *_drop_privileges(uid),
             *run,
         ]
-    binds, made = [], {Path("/"), Path("/tmp")}
+    binds, made = [], {Path("/"), *map(Path, PRIVATE_TMP), Path("/var")}
     prefix = Path(sys.base_prefix).resolve()
     for path in [prefix, *map(Path, libraries)]:
         if str(path).startswith("/usr/"):
@@ -276,8 +327,11 @@ def server_command(
         "/proc",
         "--dev",
         "/dev",
-        "--tmpfs",
-        "/tmp",  # before binds that may lie in /tmp
+        "--perms",
+        "0755",
+        "--dir",
+        "/var",
+        *_private_tmp(),  # before binds that may lie in /tmp
         *binds,
         "--bind",
         str(workdir),
@@ -297,11 +351,14 @@ def _works(level: str) -> bool:
         needed.append("setpriv")
     if not all(shutil.which(tool) for tool in needed):
         return False
-    probe = Path(os.environ.get("TMPDIR", "/tmp")) / f"gdlab-probe-{os.getpid()}"
-    probe.mkdir(exist_ok=True)
+    try:
+        # A fresh folder of a name nobody could have planted a link at.
+        probe = Path(tempfile.mkdtemp(prefix="gdlab-probe-"))
+    except OSError:
+        return False
     try:
         if uid is not None:
-            os.chown(probe, uid, uid)
+            os.chown(probe, uid, uid, follow_symlinks=False)
         command = server_command(level, probe, 0, uid)
         # Start the bare interpreter under the level's isolation and check that
         # it sees its standard library and the library folders it will need.
@@ -377,12 +434,67 @@ class Isolation:
         level: Landlock blocks TCP there, but UDP stays open.
     summary : str
         One line for the instructor: what is protected and what stays open.
+    processes : bool
+        Student code cannot see other processes (the grader's command lines
+        and environments, classmates' sandboxes).
+    contained : bool
+        Each sandbox runs in a control group of its own: its processes'
+        memory, number and CPU are bounded together, and all of them are
+        killed when its grading ends.
     """
 
     level: str
     files: bool
     network: bool
     summary: str
+    processes: bool = False
+    contained: bool = False
+
+
+def _containment_text(level: str) -> tuple[bool, str]:
+    """Whether a sandbox gets a control group here, and what ends its processes."""
+    bounds = cgroups.available_bounds()
+    if bounds is None:
+        text = (
+            "No control group can be made here, so only each process's own limits bound it, "
+            "and the fork server kills whatever it left running when a worker ends"
+        )
+        if level == "process" and private_uid() is None:
+            text += " (a process that stops the fork server first can outlive grading)"
+        return False, text
+    budget = cgroups.Budget()
+    named = {
+        "memory": f"{budget.memory_bytes >> 20} MB of memory",
+        "pids": f"{budget.processes} processes",
+        "cpu": f"{budget.cpu_cores:g} CPU core",
+    }
+    shared = [named[bound] for bound in cgroups.BOUNDS if bound in bounds]
+    text = "Each submission runs in a control group of its own"
+    if shared:
+        text += f" ({', '.join(shared)} for all its processes together)"
+    return True, text + ", and all it started is killed when its grading ends"
+
+
+def _temporary_text(level: str, abi: int, contained: bool) -> str:
+    """What becomes of the files student code writes outside its own folder."""
+    if level == "bubblewrap":
+        text = "/tmp, /dev/shm and /var/tmp are private to each sandbox"
+        if bwrap_sizes_tmpfs():
+            text += f" ({TMPFS_BYTES >> 20} MB each)"
+        elif contained:
+            text += " (bounded by its control group's memory)"
+        return text + " and vanish with it"
+    if abi >= 1:
+        return "its folder is removed after grading"
+    if private_uid() is not None:
+        return (
+            "its folder, and what it leaves in /tmp, /dev/shm and /var/tmp, is removed after "
+            "grading"
+        )
+    return (
+        "what it leaves in /tmp, /dev/shm or /var/tmp stays (it cannot be told from the "
+        "grader's own files)"
+    )
 
 
 @functools.cache
@@ -397,13 +509,17 @@ def isolation(level: str) -> Isolation:
     if level not in LEVELS:
         raise ValueError(f"unknown sandbox level {level!r}")
     abi = landlock.abi_version()
+    contained, contained_text = _containment_text(level)
+    after = f" {contained_text}; {_temporary_text(level, abi, contained)}."
     if level == "bubblewrap":
         return Isolation(
             level,
             True,
             True,
-            "Student code sees only Python, NumPy, matplotlib and its own folder, "
-            "and has no network.",
+            "Student code sees only Python, NumPy, matplotlib and its own folder and "
+            "processes, and has no network." + after,
+            processes=True,
+            contained=contained,
         )
     own_uid = level == "unshare" or private_uid() is not None
     if abi < 1:
@@ -419,8 +535,14 @@ def isolation(level: str) -> Isolation:
             level,
             abi >= 1,
             True,
-            f"{files_text}; it has no network (a network namespace of its own), but unix "
-            "sockets reached by a path stay open.",
+            f"{files_text}; it sees only its own processes, and has no network (a network "
+            "namespace of its own), but unix sockets reached by a path stay open." + after,
+            processes=True,
+            contained=contained,
+        )
+    if abi < 1:
+        files_text += (
+            "; it can read every process's command line (the grader puts no secret or seed there)"
         )
     if abi < 4:
         network_text = "the network stays open" + (" (no Landlock TCP rules here)" if abi else "")
@@ -430,4 +552,11 @@ def isolation(level: str) -> Isolation:
         )
     else:
         network_text = "TCP is blocked, but UDP and unix sockets reached by a path are not"
-    return Isolation(level, abi >= 1, False, f"{files_text}; {network_text}.")
+    return Isolation(
+        level,
+        abi >= 1,
+        False,
+        f"{files_text}; {network_text}." + after,
+        processes=abi >= 1,
+        contained=contained,
+    )

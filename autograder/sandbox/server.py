@@ -8,12 +8,21 @@ exercise and per restart. Everything the server says is treated as
 untrusted: a student's worker runs under the same uid and could stop or
 replace it, so any malformed, late or missing answer makes the grader kill
 the whole sandbox and start a new one on the next request.
+
+Nothing of a sandbox outlives it: stopping one lets its fork server kill
+what its workers left running, then kills every process of it (its control
+group where there is one, see :mod:`autograder.sandbox.cgroups`, and every
+process of its private uid), and removes its folder, its group and, where
+nothing else keeps a submission out of the shared temporary folders, what
+its uid left there. :func:`sweep_run` does the same for a grading process
+that was killed before it could stop its sandboxes.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -22,7 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.sandbox import cgroups, landlock
 from autograder.sandbox.levels import (
+    PRIVATE_TMP,
     clean_environment,
     private_uid,
     seed_font_cache,
@@ -32,6 +43,7 @@ from autograder.sandbox.levels import (
 from autograder.sandbox.limits import Limits
 
 MAX_ANSWER = 4096
+STOP_GRACE = 1.0  # seconds a server gets to kill its workers' leftovers and exit
 
 
 class SandboxFailed(RuntimeError):
@@ -49,6 +61,14 @@ class ForkServer:
         Limits of the server process; a worker's own limits may only be lower.
     answer_timeout : float, optional
         Seconds the server may take to start or to answer a request.
+    budget : cgroups.Budget, optional
+        What all the sandbox's processes may use together, where it gets a
+        control group of its own.
+
+    Attributes
+    ----------
+    group : cgroups.Group or None
+        The running sandbox's control group; ``None`` where none can be made.
     """
 
     def __init__(
@@ -56,12 +76,15 @@ class ForkServer:
         level: str,
         limits: Limits | None = None,
         answer_timeout: float = 10.0,
+        budget: cgroups.Budget | None = None,
     ) -> None:
         self.level = level
         self.limits = limits or Limits()
         self.answer_timeout = answer_timeout
+        self.budget = budget or cgroups.Budget()
         self.process: subprocess.Popen | None = None
         self.workdir: Path | None = None
+        self.group: cgroups.Group | None = None
         self._control: socket.socket | None = None
 
     @property
@@ -82,6 +105,10 @@ class ForkServer:
         self.workdir = Path(tempfile.mkdtemp(prefix="gdlab-sandbox-"))
         seed_font_cache(self.workdir)
         _give(self.workdir, uid)
+        try:
+            self.group = cgroups.Group.create(self.budget)
+        except OSError:  # a bound it cannot set: as on a machine without groups
+            self.group = None
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = subprocess.Popen(
@@ -93,7 +120,7 @@ class ForkServer:
                 stderr=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
                 start_new_session=True,
-                preexec_fn=self.limits.apply,
+                preexec_fn=self._enter,
             )
         except (OSError, subprocess.SubprocessError) as error:  # a missing tool, a bad cwd
             ours.close()
@@ -110,7 +137,9 @@ class ForkServer:
                 + (f" (its server exited with code {code})" if code is not None else "")
             )
 
-    def spawn(self, module_path: Path, module_name: str, limits: Limits) -> tuple[int, int, int]:
+    def spawn(
+        self, module_path: Path, module_name: str, limits: Limits
+    ) -> tuple[int, int, int, int, Path]:
         """Start a worker for a copy of one student module.
 
         Parameters
@@ -124,23 +153,32 @@ class ForkServer:
 
         Returns
         -------
-        tuple of int
+        tuple
             The worker's pid (as the server sees it), the pipe end to write
-            requests to, and the pipe end to read replies from.
+            requests to, the pipe end to read replies from, the read end of
+            the worker's output (its fds 1 and 2: the FIFO
+            ``side_effects.OUTPUT_NAME`` in its folder, opened read-write
+            and non-blocking, so that it never reads end of file) and the
+            worker's folder as the grader sees it (where the arguments of
+            its calls are shared).
 
         Raises
         ------
         SandboxFailed
             When the sandbox cannot start a worker even after a restart.
         """
+        from autograder.sandbox.side_effects import OUTPUT_NAME
+
         for _ in range(2):  # a second try in a fresh sandbox
             if not self.running:
                 self.start()
             # A fresh folder of a name nobody could have taken (the sandbox's
-            # folder is writable by earlier workers), created before it is
-            # handed over, so the copy lands where it should.
+            # folder is writable by earlier workers), filled before it is
+            # handed over, so the copy and the FIFO land where they should.
             folder = Path(tempfile.mkdtemp(prefix="worker-", dir=self.workdir))
             shutil.copyfile(module_path, folder / module_path.name)  # never the student's own
+            os.mkfifo(folder / OUTPUT_NAME, 0o600)
+            output = os.open(folder / OUTPUT_NAME, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
             _give(folder, private_uid())
             inside = student_dir(self.level, self.workdir) / folder.name / module_path.name
             requests_read, requests_write = os.pipe()
@@ -158,9 +196,9 @@ class ForkServer:
                 os.close(replies_write)
             pid = (answer or {}).get("pid")
             if type(pid) is int and pid > 1:
-                return pid, requests_write, replies_read
-            os.close(requests_write)
-            os.close(replies_read)
+                return pid, requests_write, replies_read, output, folder
+            for fd in (requests_write, replies_read, output):
+                os.close(fd)
             self.stop()
         raise SandboxFailed("the sandbox could not start a worker")
 
@@ -190,22 +228,44 @@ class ForkServer:
             return None
         return code
 
+    def _enter(self) -> None:
+        """Between fork and exec of the sandbox: join its group, then take its limits."""
+        if self.group is not None:
+            self.group.join()
+        self.limits.apply()
+
     def stop(self) -> None:
-        """Kill the sandbox and everything in it; remove its folder."""
+        """Kill the sandbox and everything in it; remove its folder and its group.
+
+        Closing the control socket tells the server to kill what its workers
+        left running and exit; it gets a moment for that (which also covers
+        the level without a group or a private uid), then the sandbox is
+        killed whatever it did.
+        """
         if self._control is not None:
             self._control.close()
             self._control = None
+        uid = private_uid()
         if self.process is not None:
+            try:
+                self.process.wait(timeout=STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                pass
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self.process.wait()
             self.process = None
-            kill_uid(private_uid())
+            kill_uid(uid)
+        if self.group is not None:
+            self.group.remove()
+            self.group = None
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
+            if self.level != "bubblewrap" and landlock.abi_version() < 1:
+                remove_litter(uid)  # only Landlock keeps it out of /tmp at these levels
 
     def _ask(self, request: dict, fds: list[int] | None = None) -> dict | None:
         """Send a request and return the answer; ``None`` if none came in time."""
@@ -235,7 +295,7 @@ def _give(path: Path, uid: int | None) -> None:
     if uid is None:
         return
     for item in [path, *path.rglob("*")]:
-        os.chown(item, uid, uid)
+        os.chown(item, uid, uid, follow_symlinks=False)  # a planted link gives nothing away
 
 
 def kill_uid(uid: int | None, patience: float = 5.0) -> None:
@@ -277,3 +337,91 @@ def processes_of(uid: int) -> list[int]:
         if state != b"Z":
             found.append(int(entry.name))
     return found
+
+
+def remove_litter(uid: int | None, folders: tuple[str, ...] = PRIVATE_TMP) -> list[Path]:
+    """Remove what the private ``uid`` left at the top of the shared temporary folders.
+
+    Call it once no process of the uid is left. Links are removed, never
+    followed, and only entries the uid owns are touched.
+
+    Parameters
+    ----------
+    uid : int or None
+        A sandbox's private uid; ``None`` (no private uid) removes nothing,
+        since a sandbox of the grader's own uid cannot be told apart from it.
+    folders : tuple of str, optional
+        The shared folders to clean.
+
+    Returns
+    -------
+    list of Path
+        What was removed.
+    """
+    removed: list[Path] = []
+    if uid is None:
+        return removed
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(Path(entry.path))
+    return removed
+
+
+def sweep_run(pid: int, folder: Path | None = None) -> None:
+    """Remove every trace of a grading process's sandboxes, however it ended.
+
+    For a grading process (``pid``) that may have been killed before it
+    could stop its sandboxes: their control groups and the processes of its
+    private uid are killed, what that uid left in the shared temporary
+    folders is removed, and so is ``folder``, the private temporary folder
+    it made its sandboxes' folders in.
+    """
+    uid = private_uid(pid)
+    cgroups.sweep(pid)
+    kill_uid(uid)
+    remove_litter(uid)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def wait_unreaped(pid: int, timeout: float | None) -> bool:
+    """Wait until the child ``pid`` ends, without reaping it; whether it ended in time.
+
+    Until it is reaped its pid stays its own, so what is named after that pid
+    (its sandboxes' private uid and control groups) can be swept without
+    catching a newer process that got the same pid.
+
+    Parameters
+    ----------
+    pid : int
+        A child of this process.
+    timeout : float or None
+        Seconds to wait; ``None`` waits as long as it takes.
+    """
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # before Linux 5.3: look every 50 ms
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
+    try:
+        ended = bool(select.select([handle], [], [], timeout)[0])  # readable once it exits
+    finally:
+        os.close(handle)
+    return ended

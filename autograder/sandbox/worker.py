@@ -2,31 +2,46 @@
 
 The fork server (:mod:`forkserver`) forks a fresh process for each student
 module and calls :func:`serve` in it with the two pipe ends of the worker's
-channel: requests arrive on the first, replies leave on the second, and the
-student's own output (fds 1 and 2) goes to ``/dev/null``. Only the standard
-library, NumPy and the modules beside this file (:mod:`codec`, :mod:`plots`,
-:mod:`functions`, :mod:`side_effects`) are used.
+channel: requests arrive on the first, replies leave on the second. The
+process's own output (fds 1 and 2) goes to a pipe the grader reads during
+each call (the FIFO ``side_effects.OUTPUT_NAME`` in the worker's folder).
+Only the standard library, NumPy and the modules beside this file
+(:mod:`codec`, :mod:`plots`, :mod:`functions`, :mod:`side_effects`) are used;
+matplotlib, when the module plots, draws with the sandbox's backend
+(:mod:`gdlab_backend`).
+
+The rule: the student's module shares this process and can replace any code
+in it, this module's included, so nothing the worker says about a call grants
+points beyond the call's own result. What decides a point is observed where
+the module cannot reach it: arrays changed in place in files the grader owns
+and reads back after the call, warnings and ``show()`` on the process's own
+output as it arrives in the grader, and a reply only counts for the call
+whose random id it carries.
 
 Requests and replies (dicts before encoding)::
 
-    {"op": "call", "name": f, "args": [...], "kwargs": {...}, "view": None | "axes"}
-        -> {"return": value, "rngs": [state, ...], "changed": [position or keyword, ...],
-            "warned": [description, ...]}
-         | {"raise": {"type": name, "message": text, "builtin": bool}}
-         | {"not_plain": text} | {"missing": name}
-    during a call the worker may ask {"callback": id, "args": [...]}
+    {"op": "call", "id": token, "name": f, "args": [...], "kwargs": {...},
+     "view": None | "axes", "shared": [[position or keyword, file, dtype, shape], ...]}
+        -> {"id": token, "return": value, "rngs": [state, ...]}
+         | {"id": token, "raise": {"type": name, "message": text, "builtin": bool}}
+         | {"id": token, "not_plain": text} | {"id": token, "missing": name}
+    during a call the worker may ask {"id": token, "callback": id, "args": [...]}
         <- {"result": value} | {"error": text}
 
-On start the worker sends ``{"ready": true}`` or ``{"import_error": {...}}``.
+Each ``shared`` argument is sent as ``None`` in ``args`` or ``kwargs`` and
+handed to the function as a writable array over the grader's file. On start
+the worker sends ``{"ready": true}`` or ``{"import_error": {...}}``.
 """
 
 from __future__ import annotations
 
 import builtins
 import importlib.util
+import io
 import os
 import sys
 import traceback
+import warnings
 
 import codec
 import numpy as np
@@ -34,12 +49,16 @@ import plots
 import side_effects
 
 REQUESTS, REPLIES = -1, -1  # set from the command line
-MAX_REQUEST = 64 << 20
+MAX_REQUEST = codec.MAX_MESSAGE
 MESSAGE_LIMIT = 2000
+OUTPUT = -1  # the output pipe, put back on fds 1 and 2 before each call
+CALL_ID: object = None  # the id of the request being served, echoed in every frame
+FOLDER = ""  # the worker's own folder, where the shared arguments are
+NON_INTERACTIVE = r".*is non-interactive, and thus cannot be shown"
 
 
 def _reply(payload: dict) -> None:
-    codec.send(REPLIES, codec.dumps(payload))
+    codec.send(REPLIES, codec.dumps({**payload, "id": CALL_ID}))
 
 
 def _text(value: object) -> str:
@@ -81,31 +100,50 @@ def _generators(args: list, kwargs: dict) -> list:
     return [value for value in [*args, *kwargs.values()] if isinstance(value, np.random.Generator)]
 
 
+def _attach(args: list, kwargs: dict, shared: object) -> None:
+    """Put each shared argument, mapped from the grader's file, in its place."""
+    for spec in shared if isinstance(shared, list) else []:
+        key, array = side_effects.attach(FOLDER, spec)
+        if type(key) is int and 0 <= key < len(args):
+            args[key] = array
+        elif type(key) is str:
+            kwargs[key] = array
+
+
 def _serve(module: object, request: dict) -> None:
+    global CALL_ID
+    CALL_ID = request.get("id")
     name = request.get("name")
     if not isinstance(name, str) or not hasattr(module, name):
         _reply({"missing": _text(name)})
         return
     target = getattr(module, name)
-    args, kwargs = request.get("args", []), request.get("kwargs", {})
-    before = side_effects.snapshot(args, kwargs)
-    figures = plots.open_figures() if request.get("view") == "axes" else set()
+    args, kwargs = list(request.get("args", [])), dict(request.get("kwargs", {}))
     try:
-        with side_effects.recorded_warnings() as warned:
-            result = target(*args, **kwargs)
-        if request.get("view") == "axes":
-            result = plots.axes_summary(result, figures)
-    except BaseException as error:  # noqa: BLE001 - every student failure is reported
+        _attach(args, kwargs, request.get("shared"))
+    except Exception as error:  # noqa: BLE001 - a file the module removed or replaced
         _reply({"raise": _describe(error)})
         return
-    effects = {"changed": side_effects.changed(args, kwargs, before), "warned": warned}
-    _send_value(result, _generators(args, kwargs), effects)
+    _restore_output()
+    figures = plots.open_figures() if request.get("view") == "axes" else set()
+    try:
+        result = target(*args, **kwargs)
+        if request.get("view") == "axes":
+            with warnings.catch_warnings():  # the summary's own conversions are not the call's
+                warnings.simplefilter("ignore")
+                result = plots.axes_summary(result, figures)
+    except BaseException as error:  # noqa: BLE001 - every student failure is reported
+        _flush()
+        _reply({"raise": _describe(error)})
+        return
+    _flush()
+    _send_value(result, _generators(args, kwargs))
 
 
-def _send_value(value: object, generators: list, effects: dict) -> None:
+def _send_value(value: object, generators: list) -> None:
     try:
         message = codec.dumps(
-            {"return": value, "rngs": [g.bit_generator.state for g in generators], **effects}
+            {"return": value, "rngs": [g.bit_generator.state for g in generators], "id": CALL_ID}
         )
     except codec.CodecError as error:
         _reply({"not_plain": _text(error)})
@@ -114,6 +152,61 @@ def _send_value(value: object, generators: list, effects: dict) -> None:
         _reply({"not_plain": f"{type(error).__name__} while reading the value"})
         return
     codec.send(REPLIES, message)
+
+
+# -- the process's own output ------------------------------------------------------------
+
+
+def _open_output(folder: str) -> int:
+    """Make fds 1 and 2 the grader's output pipe (``/dev/null`` if it has none)."""
+    try:
+        # Without a reader a FIFO would block the open: fail instead.
+        fd = os.open(
+            os.path.join(folder, side_effects.OUTPUT_NAME),
+            os.O_WRONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC,
+        )
+        os.set_blocking(fd, True)  # a module that prints waits for the grader to read
+    except OSError:
+        fd = os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    return fd
+
+
+def _stream(current: object, fd: int) -> io.TextIOBase:
+    """The worker's own text stream on ``fd``: ``current`` unless it was closed."""
+    if isinstance(current, io.TextIOBase) and not current.closed:
+        return current
+    return open(fd, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
+
+
+def _restore_output() -> None:
+    """Point the process's output, and Python's warning display, at the grader's pipe again.
+
+    What a module changed before the call (fds 1 and 2, ``sys.stderr``,
+    ``warnings.showwarning``) is put back, so that every warning Python's
+    filters let through is written where the grader reads it. Which
+    warnings are raised and let through (``np.errstate``, the warning
+    filters) stays the module's own behaviour.
+    """
+    global STDOUT, STDERR
+    for fd in (1, 2):
+        try:
+            os.dup2(OUTPUT, fd)
+        except OSError:
+            pass
+    STDOUT, STDERR = _stream(STDOUT, 1), _stream(STDERR, 2)
+    sys.stdout, sys.stderr = STDOUT, STDERR
+    warnings.showwarning, warnings._showwarnmsg = SHOW_WARNING
+
+
+def _flush() -> None:
+    """Let what the call printed reach the pipe before the reply does."""
+    for stream in (STDOUT, STDERR):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a broken stream loses only its own text
+            pass
 
 
 def serve(path: str, module_name: str, requests: int, replies: int) -> None:
@@ -128,16 +221,20 @@ def serve(path: str, module_name: str, requests: int, replies: int) -> None:
     requests, replies : int
         The pipe ends of the channel to the grader.
     """
-    global STUDENT_FILE, REQUESTS, REPLIES, READER
+    global STUDENT_FILE, REQUESTS, REPLIES, READER, OUTPUT, FOLDER, STDOUT, STDERR
     REQUESTS, REPLIES = requests, replies
     READER = codec.Reader(REQUESTS)
     STUDENT_FILE = os.path.basename(path)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.chdir(folder)
-    sys.path.insert(0, folder)
+    FOLDER = os.path.dirname(os.path.abspath(path))
+    OUTPUT = _open_output(FOLDER)
+    STDOUT, STDERR = sys.stdout, sys.stderr
+    # Once, for the whole process: every RuntimeWarning is displayed each time
+    # it happens, and so is matplotlib's refusal to show a figure on a backend
+    # the module chose itself.
+    warnings.simplefilter("always", RuntimeWarning)
+    warnings.filterwarnings("always", message=NON_INTERACTIVE, category=UserWarning)
+    os.chdir(FOLDER)
+    sys.path.insert(0, FOLDER)
     try:
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
@@ -157,3 +254,7 @@ def serve(path: str, module_name: str, requests: int, replies: int) -> None:
 
 STUDENT_FILE = ""
 READER: codec.Reader | None = None
+STDOUT: object = sys.stdout
+STDERR: object = sys.stderr
+# Python's own warning display, as it is before any module is imported.
+SHOW_WARNING = (warnings.showwarning, warnings._showwarnmsg)

@@ -140,7 +140,10 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
 
     On valid inputs the result must match the reference's in value (to the
     task's tolerance) and in type, leave every array argument unchanged, let
-    out no warning and draw from a generator exactly as the reference does.
+    out no warning, never show a plot (``plt.show()``) and draw from a
+    generator exactly as the reference does. What a call changed, let out or
+    showed is what the grader itself observed of it (see
+    :mod:`autograder.sandbox.side_effects`), never what the worker reports.
     """
     kind, expected, reference_kwargs = reference_outcome(case, exercise)
     args, kwargs = case.arguments()
@@ -193,6 +196,12 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
             f"{call}: the result is right, but your function changed {', '.join(changed)} in "
             "place, and the contract leaves every input unchanged",
             changed_in_place(exercise, case.task, changed),
+        )
+    if case.plot and getattr(submission, "show_called", False):
+        raise Mismatch(
+            f"{call}: the plot is right, but your function called plt.show(), which opens a "
+            "window; the contract never lets a plotting function show its figure: return the "
+            "Axes and let the caller show it"
         )
     warnings = getattr(submission, "warnings", [])
     if warnings:

@@ -23,6 +23,7 @@ from autograder import results
 from autograder.cases import Case
 from autograder.curves import CURVES, series_of
 from autograder.figures import Figure
+from autograder.grading.suites import RunOptions
 from autograder.loading import load_module
 from autograder.properties import Property
 from autograder.registry import Exercise, get_exercise
@@ -67,12 +68,19 @@ class Absent:
 
 
 class InProcess:
-    """A trusted module called directly, for the benchmark's in-process baseline."""
+    """A trusted module called directly, for the benchmark's in-process baseline.
+
+    It observes what the sandbox observes of a call (arguments changed in
+    place, warnings let out) with in-process helpers that only trusted code
+    may be given; ``show()`` is never called by the project's own modules.
+    """
 
     def __init__(self, module: Any) -> None:
         self._module = module
         self.changed_arguments: list = []
         self.warnings: list[str] = []
+        self.show_called = False
+        self.output = ""
 
     def __getattr__(self, name: str) -> Any:
         function = getattr(self._module, name)
@@ -161,12 +169,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("gdlab")
     group.addoption("--gdlab-submission", help="folder laid out like exercises/")
     group.addoption("--gdlab-results", help="write the results as JSON to this file")
-    group.addoption("--gdlab-sandbox", help="sandbox level (default: the strongest available)")
-    group.addoption("--gdlab-seed", type=int, default=0, help="seed of the hidden cases")
     group.addoption(
-        "--gdlab-problems",
-        help='JSON: exercise -> {"problem": why its file could not be read, "kind": '
-        '"missing" or "unreadable"}',
+        "--gdlab-options",
+        help="a private JSON file with the seed of the hidden cases, the sandbox level and "
+        "intake's problems (see autograder.grading.suites.RunOptions): never on the command "
+        "line, where other processes could read them",
     )
     group.addoption(
         "--gdlab-trusted-in-process",
@@ -188,7 +195,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
     The values come from the test module's ``EXERCISE``: the contract's figures,
     the public example cases, and the hidden cases and properties drawn with
-    ``--gdlab-seed``.
+    the seed of ``--gdlab-options``.
     """
     exercise = getattr(metafunc.module, "EXERCISE", None)
     if exercise is None:
@@ -197,7 +204,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("figure", **checks.figure_params(exercise))
     if "example" in metafunc.fixturenames:
         metafunc.parametrize("example", **checks.example_params(exercise))
-    seed = int(metafunc.config.getoption("--gdlab-seed"))
+    seed = RunOptions.read(metafunc.config.getoption("--gdlab-options")).seed
     if "hidden_case" in metafunc.fixturenames:
         metafunc.parametrize("hidden_case", **checks.hidden_params(exercise, seed))
     if "hidden_property" in metafunc.fixturenames:
@@ -250,7 +257,7 @@ def submission(request: pytest.FixtureRequest, _workers: dict):
 
 def intake_problems(config: pytest.Config) -> dict[str, dict]:
     """Exercise -> ``{"problem", "kind"}`` for the files intake could not read."""
-    return json.loads(config.getoption("--gdlab-problems") or "{}")
+    return RunOptions.read(config.getoption("--gdlab-options")).problems
 
 
 def _open(config: pytest.Config, exercise: Exercise) -> Any:
@@ -265,7 +272,7 @@ def _open(config: pytest.Config, exercise: Exercise) -> Any:
         )
     if config.getoption("--gdlab-trusted-in-process"):
         return InProcess(load_module(path))
-    level = choose_level(config.getoption("--gdlab-sandbox"))
+    level = choose_level(RunOptions.read(config.getoption("--gdlab-options")).sandbox)
     if _SERVER not in config.stash:
         config.stash[_SERVER] = ForkServer(level)
     limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
@@ -315,7 +322,7 @@ class ResultRecorder:
         self.curves: dict[str, dict] = {}
         self.grader_errors: list[str] = []
         self.suites: set[str] = set()
-        self.level = choose_level(config.getoption("--gdlab-sandbox"))
+        self.level = choose_level(RunOptions.read(config.getoption("--gdlab-options")).sandbox)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """Note a test file that could not be collected: the grader's fault, not the student's."""
