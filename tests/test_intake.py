@@ -218,13 +218,17 @@ DEBRIS = {
 }
 
 
+
+def make_entry(folder: Path, name: str, files: dict, kind: str) -> Path:
+    """A submission called ``name`` in ``folder``: a folder, or a zip of the same files."""
+    if kind == "folder":
+        return make_folder(folder / name, files)
+    return make_zip(folder / f"{name}.zip", files)
+
 @pytest.mark.parametrize("kind", ["folder", "zip"])
 def test_debris_is_ignored_silently(tmp_path, kind):
     files = {**complete(), **DEBRIS}
-    if kind == "folder":
-        entry = make_folder(tmp_path / "erin", files)
-    else:
-        entry = make_zip(tmp_path / "erin.zip", files)
+    entry = make_entry(tmp_path, "erin", files, kind)
     target = tmp_path / "out"
     prepared = prepare(entry, target)
     assert_complete(prepared, target)
@@ -1128,10 +1132,7 @@ def test_member_names_with_control_characters_are_noted_escaped(tmp_path):
 def test_files_beyond_the_file_bound_are_ignored_with_one_note(tmp_path, kind):
     files: dict = complete()
     files.update({f"zz/{number:04d}.txt": b"" for number in range(intake.MAX_FILES + 30)})
-    if kind == "folder":
-        entry = make_folder(tmp_path / "quin", files)
-    else:
-        entry = make_zip(tmp_path / "quin.zip", files)
+    entry = make_entry(tmp_path, "quin", files, kind)
     target = tmp_path / "out"
     prepared = prepare(entry, target)
     assert_complete(prepared, target)
