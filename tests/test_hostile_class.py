@@ -237,3 +237,43 @@ def test_no_secret_and_no_classmates_work_reach_a_hostile_feedback(graded):
 def test_the_class_holds_every_kind_of_attack():
     kinds = {entry.kind for entry in hostile_entries()}
     assert len(kinds) == len(hostile_entries()) >= 25
+
+
+def test_at_the_process_level_nothing_of_the_instructors_is_reachable(tmp_path):
+    """Graded at the weakest level (accepted), the snooper still finds no answer key or secret."""
+    entries = {entry.name: entry for entry in hostile_entries()}
+    classroom = tmp_path / "class"
+    for name in ("honest-anna", "snoop", "leftovers"):
+        entries[name].build(classroom / name)
+    out = tmp_path / "out"
+    before = {folder: _sandbox_owned(folder) for folder in SHARED_TMP}
+    # The default TMPDIR: at this level the sandbox's uid must be able to enter it.
+    environment = {**os.environ, "GDLAB_SECRET": TEST_SECRET}
+    environment.pop("TMPDIR", None)
+    command = [sys.executable, "-m", "autograder", "grade", str(classroom), "--out", str(out)]
+    refused = subprocess.run(
+        [*command, "--sandbox", "process"], env=environment, capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "--accept-weak-isolation" in refused.stderr
+    assert not (out / "grades.csv").exists()
+    done = subprocess.run(
+        [*command, "--sandbox", "process", "--accept-weak-isolation"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = _results(out)
+    assert results["honest-anna"]["total"] == results["honest-anna"]["max_total"]
+    assert results["snoop"]["exercises"]["exercise1"]["score"] == 0
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".md", ".json", ".csv"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert TEST_SECRET not in text
+            if path.stem != "honest-anna":
+                assert HONEST_MARKER not in text
+    time.sleep(1.0)
+    assert _sandbox_processes() == []
+    assert not list(Path("/tmp").glob("hostile-*"))
+    for folder in SHARED_TMP:
+        assert _sandbox_owned(folder) <= before[folder], folder
