@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,10 +46,11 @@ from autograder.grading.intake import (
     prepare,
     submission_name,
 )
-from autograder.grading.suites import SUITES, pytest_arguments
+from autograder.grading.suites import SUITES, RunOptions, pytest_arguments
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
 from autograder.sandbox.levels import choose_level, isolation
+from autograder.sandbox.server import sweep_run, wait_unreaped
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 GRADER_SOURCES = ("autograder", "reference")
@@ -204,12 +206,6 @@ def _run_suites(
     sandboxes), every process and control group its sandboxes left is killed
     and that folder removed (:func:`~autograder.sandbox.server.sweep_run`).
     """
-    # Imported here: this function alone owns the run's sandbox hygiene.
-    import signal
-
-    from autograder.grading.suites import RunOptions
-    from autograder.sandbox.server import sweep_run, wait_unreaped
-
     exercises = [exercise.name for exercise in load_registry()]
     if budget is None:
         budget = sum(exercise.time_limit for exercise in load_registry()) + STARTUP_SECONDS

@@ -41,6 +41,7 @@ from autograder.sandbox.levels import (
     student_dir,
 )
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.side_effects import OUTPUT_NAME
 
 MAX_ANSWER = 4096
 STOP_GRACE = 1.0  # seconds a server gets to kill its workers' leftovers and exit
@@ -167,8 +168,6 @@ class ForkServer:
         SandboxFailed
             When the sandbox cannot start a worker even after a restart.
         """
-        from autograder.sandbox.side_effects import OUTPUT_NAME
-
         for _ in range(2):  # a second try in a fresh sandbox
             if not self.running:
                 self.start()

@@ -204,7 +204,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("figure", **checks.figure_params(exercise))
     if "example" in metafunc.fixturenames:
         metafunc.parametrize("example", **checks.example_params(exercise))
-    seed = RunOptions.read(metafunc.config.getoption("--gdlab-options")).seed
+    seed = run_options(metafunc.config).seed
     if "hidden_case" in metafunc.fixturenames:
         metafunc.parametrize("hidden_case", **checks.hidden_params(exercise, seed))
     if "hidden_property" in metafunc.fixturenames:
@@ -255,9 +255,16 @@ def submission(request: pytest.FixtureRequest, _workers: dict):
     return _workers[exercise.name]
 
 
+def run_options(config: pytest.Config) -> RunOptions:
+    """The run's ``--gdlab-options``, read from their file once per run."""
+    if _OPTIONS not in config.stash:
+        config.stash[_OPTIONS] = RunOptions.read(config.getoption("--gdlab-options"))
+    return config.stash[_OPTIONS]
+
+
 def intake_problems(config: pytest.Config) -> dict[str, dict]:
     """Exercise -> ``{"problem", "kind"}`` for the files intake could not read."""
-    return RunOptions.read(config.getoption("--gdlab-options")).problems
+    return run_options(config).problems
 
 
 def _open(config: pytest.Config, exercise: Exercise) -> Any:
@@ -272,7 +279,7 @@ def _open(config: pytest.Config, exercise: Exercise) -> Any:
         )
     if config.getoption("--gdlab-trusted-in-process"):
         return InProcess(load_module(path))
-    level = choose_level(RunOptions.read(config.getoption("--gdlab-options")).sandbox)
+    level = choose_level(run_options(config).sandbox)
     if _SERVER not in config.stash:
         config.stash[_SERVER] = ForkServer(level)
     limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
@@ -322,7 +329,7 @@ class ResultRecorder:
         self.curves: dict[str, dict] = {}
         self.grader_errors: list[str] = []
         self.suites: set[str] = set()
-        self.level = choose_level(RunOptions.read(config.getoption("--gdlab-options")).sandbox)
+        self.level = choose_level(run_options(config).sandbox)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """Note a test file that could not be collected: the grader's fault, not the student's."""
@@ -395,6 +402,7 @@ class ResultRecorder:
 
 _KEY = pytest.StashKey[results.TestResult]()
 _SERVER = pytest.StashKey[ForkServer]()
+_OPTIONS = pytest.StashKey[RunOptions]()
 
 
 def describe(call: pytest.CallInfo, report: pytest.TestReport, test: results.TestResult) -> None:
