@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from autograder.sandbox import functions
+from autograder.sandbox.axes import axes_summary
 from autograder.sandbox.functions import bowl_grad, quadratic_grad
-from autograder.sandbox.plots import axes_summary
 from reference import learning_rate as ref4
 
 CASES_PER_TASK = 8

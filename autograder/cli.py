@@ -117,8 +117,8 @@ def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
 
     Exits 0 when every public test passes and 1 otherwise.
     """
-    from autograder.grading.check import check as run_check
-    from autograder.grading.check import passed, render, render_progress
+    from autograder.grading.student_check import check as run_check
+    from autograder.grading.student_check import passed, render, render_progress
 
     names = [item.name for item in load_registry()]
     if exercise is not None and exercise not in names:
@@ -314,7 +314,7 @@ def dev_build() -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the hidden cases.")
 def dev_mistakes(seed: int) -> None:
     """Grade every catalogued mistake: kill rate and diagnosis rate."""
-    from autograder.dev.mistakes import grade_catalogue
+    from autograder.dev.catalogue import grade_catalogue
 
     outcomes = grade_catalogue(seed)
     for outcome in outcomes:
@@ -382,7 +382,7 @@ def dev_mutation(exercises: tuple[str, ...], jobs: int, seed: int) -> None:
 @dev.command("check")
 def dev_check() -> None:
     """Check registry, answer keys, stubs and reference against each other."""
-    from autograder.dev.check import run_dev_check
+    from autograder.dev.course_check import run_dev_check
 
     failed = 0
     for step in run_dev_check():

@@ -3,7 +3,7 @@
 For the exercises whose answers are trajectories or learning curves, each
 :class:`Curves` names the series to draw and how to compute them on a module
 (the student's, through the sandbox, or the reference). The series travel as
-plain data in the results; :func:`autograder.grading.plots.render` draws them.
+plain data in the results; :func:`autograder.grading.drawing.render` draws them.
 
 Every ``compute`` and ``note`` is a call into the module: for the student's
 module each is a round trip into the sandbox, so an exercise declares only

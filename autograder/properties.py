@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder.sandbox.axes import axes_summary, open_figures
 from autograder.sandbox.functions import bowl_grad, double_well, double_well_grad, quadratic_grad
-from autograder.sandbox.plots import axes_summary, open_figures
 from reference import house_prices as ref3
 from reference import minibatch as ref6
 from reference import momentum as ref5

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from autograder.grading.batch import grade_class
-from autograder.grading.suites import SUITES, pytest_arguments
+from autograder.grading.pytest_run import SUITES, pytest_arguments
 from autograder.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
 from autograder.sandbox.levels import strongest_level

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cases import cases_for
-from autograder.grading.suites import SUITES, run_in_process
+from autograder.grading.pytest_run import SUITES, run_in_process
 from autograder.paths import PROJECT_ROOT
 from autograder.properties import properties_for
 from autograder.registry import load_registry

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grading.suites import run_in_process
+from autograder.grading.pytest_run import run_in_process
 from autograder.paths import SOLUTIONS_DIR
 from autograder.registry import get_exercise
 from autograder.results import ExerciseResult
@@ -35,7 +35,7 @@ import sys as _sys
 import warnings as _warnings
 
 import codec as _codec
-import plots as _plots
+import axes as _axes
 import side_effects as _side_effects
 import worker as _worker
 
@@ -49,9 +49,9 @@ def _recorded_warnings():
 
 
 _side_effects.recorded_warnings = _recorded_warnings
-_plots.open_figures = lambda: set()
-_summary = _plots.axes_summary
-_plots.axes_summary = lambda ax, before=None: {**_summary(ax, set()), "pyplot_figures": 0}
+_axes.open_figures = lambda: set()
+_summary = _axes.axes_summary
+_axes.axes_summary = lambda ax, before=None: {**_summary(ax, set()), "pyplot_figures": 0}
 _reply, _send = _worker._reply, _codec.send
 
 

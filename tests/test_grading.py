@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.grading.batch import SECRET_FILE, course_secret, hidden_seed
-from autograder.grading.suites import SUITES, run_in_process
+from autograder.grading.pytest_run import SUITES, run_in_process
 from autograder.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
 

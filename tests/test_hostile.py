@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import reference
-from autograder.grading.suites import SUITES_DIR, run_in_process
+from autograder.grading.pytest_run import SUITES_DIR, run_in_process
 from autograder.paths import SOLUTIONS_DIR
 from autograder.registry import get_exercise
 from autograder.sandbox.client import (

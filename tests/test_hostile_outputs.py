@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 import reference
 from autograder import results
 from autograder.curves import series_of
-from autograder.grading import plots, reports
+from autograder.grading import drawing, reports
 from autograder.grading.reports import (
     class_summary,
     feedback_markdown,
@@ -337,7 +337,7 @@ def test_a_huge_history_and_200000_notes_keep_every_file_small(tmp_path):
     write_atomically(document, json.dumps(result.to_dict(), indent=1))
     feedback = tmp_path / "feedback" / "many.md"
     write_atomically(feedback, feedback_markdown(result))
-    picture = plots.render("exercise3", curves, tmp_path / "plots" / "many-exercise3.png")
+    picture = drawing.render("exercise3", curves, tmp_path / "plots" / "many-exercise3.png")
     for path in (document, feedback, picture):
         assert path.stat().st_size <= MAX_FILE_BYTES, path.name
     shown = feedback.read_text(encoding="utf-8")
@@ -347,7 +347,7 @@ def test_a_huge_history_and_200000_notes_keep_every_file_small(tmp_path):
     assert len(kept.notes) + kept.notes_left_out == 200_000
     assert feedback_markdown(kept) == shown  # the same feedback from the stored result
     assert kept.exercises["exercise3"].curves["student"][0]["length"] == 8_001_001
-    legend = plots.captions("exercise3", curves).legend
+    legend = drawing.captions("exercise3", curves).legend
     assert "fit (yours): first 2,000 of 8,001,001 values" in legend
 
 
@@ -423,7 +423,7 @@ def test_a_picture_that_cannot_be_renamed_leaves_no_temporary_file(tmp_path):
     (target / "inside").mkdir(parents=True)
     curves = {"title": "t", "student": [], "reference": []}
     with pytest.raises(OSError):
-        plots.render("exercise6", curves, target)
+        drawing.render("exercise6", curves, target)
     assert _leftovers(tmp_path / "plots") == ["p.png"]
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grading.suites import SUITES, run_in_process
+from autograder.grading.pytest_run import SUITES, run_in_process
 from autograder.paths import PROJECT_ROOT, SOLUTIONS_DIR, SUITES_DIR
 from autograder.sandbox import landlock
 from autograder.sandbox.client import Submission, Worker

@@ -9,7 +9,7 @@ import pytest
 
 import reference
 from autograder.cases import cases_for
-from autograder.dev.mistakes import grade_mistake
+from autograder.dev.catalogue import grade_mistake
 from autograder.diagnosis import relation
 from autograder.mistakes import RAISES, VARIANTS, variant_module
 from autograder.registry import load_registry

@@ -33,7 +33,7 @@ from autograder.grading.batch import hidden_seed
 from autograder.paths import PROJECT_ROOT
 from autograder.registry import load_registry
 from autograder.sandbox.functions import Function
-from autograder.suites import checks
+from autograder.suites import assertions
 
 PINNED = Path(__file__).with_name("pinned")
 SECRET = "a fixed course secret for the pins"
@@ -88,9 +88,9 @@ def drawn_inputs(seed: int) -> dict[str, Any]:
     drawn = {}
     for exercise in load_registry():
         name = exercise.name
-        cases = checks.hidden_params(name, seed)["argvalues"]
-        examples = checks.example_params(name)["argvalues"]
-        promises = checks.property_params(name, seed)["argvalues"]
+        cases = assertions.hidden_params(name, seed)["argvalues"]
+        examples = assertions.example_params(name)["argvalues"]
+        promises = assertions.property_params(name, seed)["argvalues"]
         drawn[name] = {
             "hidden cases": [_case(case) for case in cases],
             "examples": [_case(case) for case in examples],
@@ -140,7 +140,7 @@ def test_the_digest_sees_a_single_changed_bit():
     other = drawn_inputs(hidden_seed(SECRET + "!"))
     assert digest(drawn["exercise3"]) != digest(other["exercise3"])
     # One ulp in one argument of one case changes the digest.
-    case = checks.hidden_params("exercise4", 7)["argvalues"][0]
+    case = assertions.hidden_params("exercise4", 7)["argvalues"][0]
     moved = (case.args[0], np.nextafter(case.args[1], 9), *case.args[2:])
     nudged = type(case)(case.task, case.label, moved, case.kwargs)
     assert digest(_case(case)) != digest(_case(nudged))

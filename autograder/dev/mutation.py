@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.dev.stubs import find_regions
-from autograder.grading.suites import SUITES, run_in_process
+from autograder.grading.pytest_run import SUITES, run_in_process
 from autograder.paths import solution_path
 from autograder.registry import Exercise, get_exercise
 

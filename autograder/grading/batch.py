@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import results
-from autograder.grading import plots, reports
+from autograder.grading import drawing, reports
 from autograder.grading.intake import (
     NamedEntry,
     Prepared,
@@ -46,7 +46,7 @@ from autograder.grading.intake import (
     prepare,
     submission_name,
 )
-from autograder.grading.suites import SUITES, RunOptions, pytest_arguments
+from autograder.grading.pytest_run import SUITES, RunOptions, pytest_arguments
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
 from autograder.sandbox.levels import choose_level, isolation
@@ -302,7 +302,7 @@ def _write_result(out: Path, result: SubmissionResult) -> None:
     name = result.submission
     for exercise, graded in result.exercises.items():
         if graded.curves:
-            plots.render(
+            drawing.render(
                 exercise,
                 graded.curves,
                 out / reports.PLOTS / reports.plot_name(name, exercise),

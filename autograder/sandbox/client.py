@@ -496,7 +496,7 @@ class Submission:
         Raises
         ------
         MalformedReply
-            When the summary is not shaped as :func:`plots.axes_summary` makes it.
+            When the summary is not shaped as :func:`axes.axes_summary` makes it.
         """
         summary = self._call(name, args, kwargs, view="axes")
         if not _is_summary(summary):
@@ -566,7 +566,7 @@ SUMMARY_TEXTS = ("yscale", "xlabel", "ylabel", "title")
 
 
 def _is_summary(summary: Any) -> bool:
-    """Whether a plot's summary has the shape :func:`plots.axes_summary` gives it."""
+    """Whether a plot's summary has the shape :func:`axes.axes_summary` gives it."""
     return (
         isinstance(summary, dict)
         and isinstance(summary.get("lines"), list)

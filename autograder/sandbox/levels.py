@@ -47,7 +47,7 @@ WORKER_FILES = (
     "worker.py",
     "limits.py",
     "codec.py",
-    "plots.py",
+    "axes.py",
     "functions.py",
     "side_effects.py",
     "landlock.py",

@@ -6,7 +6,7 @@ channel: requests arrive on the first, replies leave on the second. The
 process's own output (fds 1 and 2) goes to a pipe the grader reads during
 each call (the FIFO ``side_effects.OUTPUT_NAME`` in the worker's folder).
 Only the standard library, NumPy and the modules beside this file
-(:mod:`codec`, :mod:`plots`, :mod:`functions`, :mod:`side_effects`) are used;
+(:mod:`codec`, :mod:`axes`, :mod:`functions`, :mod:`side_effects`) are used;
 matplotlib, when the module plots, draws with the sandbox's backend
 (:mod:`gdlab_backend`).
 
@@ -43,9 +43,9 @@ import sys
 import traceback
 import warnings
 
+import axes
 import codec
 import numpy as np
-import plots
 import side_effects
 
 REQUESTS, REPLIES = -1, -1  # set from the command line
@@ -125,13 +125,13 @@ def _serve(module: object, request: dict) -> None:
         _reply({"raise": _describe(error)})
         return
     _restore_output()
-    figures = plots.open_figures() if request.get("view") == "axes" else set()
+    figures = axes.open_figures() if request.get("view") == "axes" else set()
     try:
         result = target(*args, **kwargs)
         if request.get("view") == "axes":
             with warnings.catch_warnings():  # the summary's own conversions are not the call's
                 warnings.simplefilter("ignore")
-                result = plots.axes_summary(result, figures)
+                result = axes.axes_summary(result, figures)
     except BaseException as error:  # noqa: BLE001 - every student failure is reported
         _flush()
         _reply({"raise": _describe(error)})

@@ -23,11 +23,12 @@ from autograder import results
 from autograder.cases import Case
 from autograder.curves import CURVES, series_of
 from autograder.figures import Figure
-from autograder.grading.suites import RunOptions
+from autograder.grading.pytest_run import RunOptions
 from autograder.loading import load_module
 from autograder.properties import Property
 from autograder.registry import Exercise, get_exercise
 from autograder.sandbox import side_effects
+from autograder.sandbox.axes import axes_summary, open_figures
 from autograder.sandbox.client import (
     CallTimeout,
     NotStarted,
@@ -37,9 +38,8 @@ from autograder.sandbox.client import (
 )
 from autograder.sandbox.levels import choose_level
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.plots import axes_summary, open_figures
 from autograder.sandbox.server import ForkServer, SandboxFailed
-from autograder.suites import checks
+from autograder.suites import assertions
 
 MESSAGE_LIMIT = 600
 
@@ -172,7 +172,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--gdlab-options",
         help="a private JSON file with the seed of the hidden cases, the sandbox level and "
-        "intake's problems (see autograder.grading.suites.RunOptions): never on the command "
+        "intake's problems (see autograder.grading.pytest_run.RunOptions): never on the command "
         "line, where other processes could read them",
     )
     group.addoption(
@@ -201,14 +201,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if exercise is None:
         return
     if "figure" in metafunc.fixturenames:
-        metafunc.parametrize("figure", **checks.figure_params(exercise))
+        metafunc.parametrize("figure", **assertions.figure_params(exercise))
     if "example" in metafunc.fixturenames:
-        metafunc.parametrize("example", **checks.example_params(exercise))
+        metafunc.parametrize("example", **assertions.example_params(exercise))
     seed = run_options(metafunc.config).seed
     if "hidden_case" in metafunc.fixturenames:
-        metafunc.parametrize("hidden_case", **checks.hidden_params(exercise, seed))
+        metafunc.parametrize("hidden_case", **assertions.hidden_params(exercise, seed))
     if "hidden_property" in metafunc.fixturenames:
-        metafunc.parametrize("hidden_property", **checks.property_params(exercise, seed))
+        metafunc.parametrize("hidden_property", **assertions.property_params(exercise, seed))
 
 
 @pytest.fixture(scope="session")
@@ -352,7 +352,7 @@ class ResultRecorder:
                 suite=suite,
                 kind=results.ADVICE if exercise.advice_for(task, label) else results.GRADED,
                 expects_error=isinstance(check, Case)
-                and checks.expects_error(check, exercise.name),
+                and assertions.expects_error(check, exercise.name),
             )
             self.suites.add(suite)
             self.records.setdefault(exercise.name, [])
@@ -419,7 +419,7 @@ def describe(call: pytest.CallInfo, report: pytest.TestReport, test: results.Tes
         test.outcome, test.message = results.FAILED, "the test did not run"
         return
     error = call.excinfo.value if call.excinfo else None
-    if isinstance(error, checks.Mismatch):
+    if isinstance(error, assertions.Mismatch):
         test.outcome, test.message = results.FAILED, error.message
         if error.diagnosis:
             test.diagnosis, test.mistake = error.diagnosis.text, error.diagnosis.mistake

@@ -1,6 +1,6 @@
 """Hidden tests of exercise 1: random and invalid inputs, compared with the reference."""
 
-from autograder.suites.checks import check_case
+from autograder.suites.assertions import check_case
 
 EXERCISE = "exercise1"
 

@@ -1,7 +1,7 @@
 """Hidden tests of exercise 6: random and invalid inputs against the reference, and
 the convergence and divergence properties the mathematics promises."""
 
-from autograder.suites.checks import check_case, check_property
+from autograder.suites.assertions import check_case, check_property
 
 EXERCISE = "exercise6"
 

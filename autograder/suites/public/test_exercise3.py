@@ -1,6 +1,6 @@
 """Public tests of exercise 3: the contract's figures and worked examples."""
 
-from autograder.suites.checks import check_case, check_figure
+from autograder.suites.assertions import check_case, check_figure
 
 EXERCISE = "exercise3"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 
 from autograder import results
-from autograder.grading import plots, reports
+from autograder.grading import drawing, reports
 from autograder.grading.intake import prepare
-from autograder.grading.suites import run_in_process
+from autograder.grading.pytest_run import run_in_process
 from autograder.registry import get_exercise
 from autograder.results import SubmissionResult
 
@@ -57,7 +57,7 @@ def check(folder: Path, exercises: list[str]) -> SubmissionResult:
         entry = result.exercises[exercises[0]]
         if entry.curves:
             path = folder / PICTURES / f"{entry.name}.png"
-            plots.render(entry.name, entry.curves, path, full_marks=entry.full_marks)
+            drawing.render(entry.name, entry.curves, path, full_marks=entry.full_marks)
             entry.picture = str(path)
     return result
 

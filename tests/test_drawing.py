@@ -9,8 +9,8 @@ import pytest
 
 import reference
 from autograder.curves import CURVES, series_of
-from autograder.grading import plots
-from autograder.grading.plots import captions, render
+from autograder.grading import drawing
+from autograder.grading.drawing import captions, render
 from autograder.sandbox import functions
 
 EXERCISES = sorted(CURVES)
@@ -167,7 +167,7 @@ NON_POSITIVE = [0.0, -1.0, float("nan")]  # nothing a log axis can show
 @pytest.mark.parametrize("exercise", ["exercise3", "exercise4", "exercise6"])
 def test_drawing_wild_values_lets_no_warning_out(exercise, tmp_path):
     label = CURVES[exercise].series[0].label
-    plots._picture.cache_clear()  # draw for real, not from an earlier test's cache
+    drawing._picture.cache_clear()  # draw for real, not from an earlier test's cache
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
         for values in (WILD, HUGE, NON_POSITIVE):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.dev.check import run_dev_check
+from autograder.dev.course_check import run_dev_check
 from autograder.paths import EXERCISES_DIR, SOLUTIONS_DIR
 
 

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading.suites import SUITES, run_in_process
+from autograder.grading.pytest_run import SUITES, run_in_process
 from autograder.registry import Exercise, Mistake, load_registry
 
 STUB = """\
