@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from autograder.contract.compare import Tolerance
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -22,34 +24,6 @@ REGISTRY_FILE = Path(__file__).with_name("exercises.toml")
 
 class RegistryError(ValueError):
     """The registry file is missing, not valid TOML, or breaks a rule."""
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    """How closely a kind of result must match the reference.
-
-    Attributes
-    ----------
-    name : str
-        The kind of quantity, e.g. ``"closed-form"``.
-    rtol, atol : float
-        Relative and absolute tolerance, as in :func:`numpy.isclose`:
-        ``|actual - expected| <= atol + rtol * |expected|``.
-    why : str
-        Why this kind of result gets this tolerance, for students.
-    """
-
-    name: str
-    rtol: float
-    atol: float
-    why: str
-
-    @property
-    def statement(self) -> str:
-        """The tolerance in words, for messages."""
-        if self.rtol == 0 and self.atol == 0:
-            return f"compared exactly: {self.why}"
-        return f"compared to a relative {self.rtol:g} and an absolute {self.atol:g}: {self.why}"
 
 
 @dataclass(frozen=True)
@@ -87,45 +61,6 @@ class Task:
 
 
 @dataclass(frozen=True)
-class Mistake:
-    """A common mistake, implemented as a variant in :mod:`autograder.mistakes`.
-
-    Attributes
-    ----------
-    name : str
-        Its name, also the key of its variant.
-    task : str
-        The function it concerns.
-    explanation : str
-        What a student whose result matches it reads.
-    """
-
-    name: str
-    task: str
-    explanation: str
-
-
-@dataclass(frozen=True)
-class Advice:
-    """A recommendation outside the contract's graded domain, checked for 0 points.
-
-    Attributes
-    ----------
-    task : str
-        The function it concerns.
-    checks : tuple of str
-        The labels of the checks (hidden cases or properties of ``task``) that
-        test it; they are reported as advice and never change a score.
-    recommendation : str
-        What the statement recommends, in one sentence.
-    """
-
-    task: str
-    checks: tuple[str, ...]
-    recommendation: str
-
-
-@dataclass(frozen=True)
 class Exercise:
     """One exercise: a student module with graded tasks.
 
@@ -143,10 +78,9 @@ class Exercise:
         General hints for the exercise.
     tasks : tuple of Task
         The graded functions, in the order of the statement.
-    mistakes : tuple of Mistake
-        The catalogue of common mistakes for the exercise.
-    advice : tuple of Advice
-        The checks outside the graded domain: recommendations worth 0 points.
+
+    How each task is checked (figures, cases, properties, advice, mistakes)
+    is in the exercise's grader module, :mod:`autograder.course`.
     """
 
     name: str
@@ -155,8 +89,6 @@ class Exercise:
     time_limit: float
     hints: tuple[str, ...]
     tasks: tuple[Task, ...]
-    mistakes: tuple[Mistake, ...] = ()
-    advice: tuple[Advice, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -197,36 +129,6 @@ class Exercise:
                 bound = f"to a relative {tolerance.rtol:g} and an absolute {tolerance.atol:g}"
             lines.append(f"- {', '.join(functions)}: {bound}, because {tolerance.why}.")
         return "\n".join(lines)
-
-    def advice_for(self, task: str, check: str) -> Advice | None:
-        """The advice that check ``check`` of ``task`` belongs to, or ``None`` when graded."""
-        for advice in self.advice:
-            if advice.task == task and check in advice.checks:
-                return advice
-        return None
-
-    def advice_statement(self) -> str:
-        """The statement's paragraph listing the recommendations that earn no points.
-
-        Returns
-        -------
-        str
-            Markdown: one bullet per recommendation.
-        """
-        lines = [
-            "**Advice, 0 points.** Grading checks these recommendations too and reports them as"
-            " advice, but they are outside the contract's graded domain and never change your"
-            " score:"
-        ]
-        lines += [f"- `{advice.task}`: {advice.recommendation}" for advice in self.advice]
-        return "\n".join(lines)
-
-    def mistake(self, name: str) -> Mistake:
-        """Return the mistake called ``name``; ``KeyError`` if there is none."""
-        for mistake in self.mistakes:
-            if mistake.name == name:
-                return mistake
-        raise KeyError(f"{self.name} has no mistake {name!r}")
 
 
 def _require(condition: bool, message: str) -> None:
@@ -276,39 +178,10 @@ def _parse_task(exercise: str, raw: dict, tolerances: dict[str, Tolerance]) -> T
     )
 
 
-def _parse_mistake(exercise: str, functions: list[str], raw: dict) -> Mistake:
-    where = f"{exercise}, mistake {raw.get('name', '?')!r}"
-    _require(
-        set(raw) == {"name", "task", "explanation"},
-        f"{where}: a mistake has exactly the keys name, task, explanation",
-    )
-    _require(raw["task"] in functions, f"{where}: {raw['task']!r} is not a task of {exercise}")
-    return Mistake(raw["name"], raw["task"], raw["explanation"].strip())
-
-
-def _parse_advice(exercise: str, functions: list[str], raw: dict) -> Advice:
-    where = f"{exercise}, advice for {raw.get('task', '?')!r}"
-    _require(
-        set(raw) == {"task", "checks", "recommendation"},
-        f"{where}: an advice has exactly the keys task, checks, recommendation",
-    )
-    _require(raw["task"] in functions, f"{where}: {raw['task']!r} is not a task of {exercise}")
-    checks = raw["checks"]
-    _require(
-        isinstance(checks, list) and checks and all(isinstance(c, str) for c in checks),
-        f"{where}: checks must be a non-empty list of check labels",
-    )
-    _require(bool(str(raw["recommendation"]).strip()), f"{where}: the recommendation is empty")
-    return Advice(raw["task"], tuple(checks), raw["recommendation"].strip())
-
-
 def _parse_exercise(raw: dict, tolerances: dict[str, Tolerance]) -> Exercise:
     name = raw.get("name", "?")
     keys = {"name", "title", "module", "time_limit", "hints", "task"}
-    _require(
-        keys <= set(raw) <= keys | {"mistake", "advice"},
-        f"{name}: an exercise has the keys {sorted(keys)} and optionally 'mistake', 'advice'",
-    )
+    _require(set(raw) == keys, f"{name}: an exercise has exactly the keys {sorted(keys)}")
     _require(
         name.startswith("exercise") and name[len("exercise") :].isdigit(),
         f"{name}: names are 'exercise' followed by a number",
@@ -322,12 +195,6 @@ def _parse_exercise(raw: dict, tolerances: dict[str, Tolerance]) -> Exercise:
     _require(bool(tasks), f"{name}: an exercise needs at least one task")
     functions = [task.function for task in tasks]
     _require(len(set(functions)) == len(functions), f"{name}: a function is listed twice")
-    mistakes = tuple(_parse_mistake(name, functions, item) for item in raw.get("mistake", []))
-    names = [mistake.name for mistake in mistakes]
-    _require(len(set(names)) == len(names), f"{name}: a mistake is listed twice")
-    advice = tuple(_parse_advice(name, functions, item) for item in raw.get("advice", []))
-    labels = [(item.task, check) for item in advice for check in item.checks]
-    _require(len(set(labels)) == len(labels), f"{name}: a check is listed as advice twice")
     return Exercise(
         name,
         raw["title"],
@@ -335,8 +202,6 @@ def _parse_exercise(raw: dict, tolerances: dict[str, Tolerance]) -> Exercise:
         float(raw["time_limit"]),
         tuple(raw["hints"]),
         tasks,
-        mistakes,
-        advice,
     )
 
 

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 import reference
-from autograder.cases import Case, cases_for, difference, disagreements
+from autograder.contract.cases import Case, disagreements
+from autograder.contract.compare import difference
+from autograder.course import grading_of
 from autograder.registry import load_registry
 
 EXERCISE_NAMES = [exercise.name for exercise in load_registry()]
@@ -16,7 +18,7 @@ EXERCISE_NAMES = [exercise.name for exercise in load_registry()]
 @pytest.mark.parametrize("exercise", EXERCISE_NAMES)
 def test_answer_key_agrees_with_reference(exercise, seed, answer_keys):
     found = disagreements(
-        answer_keys[exercise], reference.MODULES[exercise], cases_for(exercise, seed)
+        answer_keys[exercise], reference.MODULES[exercise], grading_of(exercise).cases(seed)
     )
     assert not found, "\n".join(found)
 
@@ -26,11 +28,11 @@ def test_cases_cover_every_task(exercise):
     from autograder.registry import get_exercise
 
     tasks = {task.function for task in get_exercise(exercise).tasks}
-    assert tasks == {case.task for case in cases_for(exercise)}
+    assert tasks == {case.task for case in grading_of(exercise).cases()}
 
 
 def test_cases_are_reproducible():
-    first, second = cases_for("exercise6", 5), cases_for("exercise6", 5)
+    first, second = grading_of("exercise6").cases(5), grading_of("exercise6").cases(5)
     assert [case.label for case in first] == [case.label for case in second]
 
 
@@ -39,7 +41,7 @@ def test_agreement_notices_a_wrong_answer(answer_keys):
         def mse(self, y_true, y_pred):
             return float(np.sum((np.asarray(y_true, float) - np.asarray(y_pred, float)) ** 2))
 
-    cases = [case for case in cases_for("exercise1") if case.task == "mse"]
+    cases = [case for case in grading_of("exercise1").cases() if case.task == "mse"]
     found = disagreements(SumInsteadOfMean(), answer_keys["exercise1"], cases)
     assert found and all(line.startswith("mse") for line in found)
 

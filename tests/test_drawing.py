@@ -8,17 +8,19 @@ import numpy as np
 import pytest
 
 import reference
-from autograder.curves import CURVES, series_of
+from autograder.contract.pictures import series_of
+from autograder.course import grading_of
 from autograder.grading import drawing
 from autograder.grading.drawing import captions, render
+from autograder.registry import load_registry
 from autograder.sandbox import functions
 
-EXERCISES = sorted(CURVES)
+EXERCISES = [item.name for item in load_registry() if grading_of(item.name).picture]
 RANGE_NOTE = "leave"  # in "your curve leaves ..." and "your curves leave ..."
 
 
 def _reference(exercise: str) -> list[dict]:
-    return series_of(reference.MODULES[exercise], exercise)
+    return series_of(reference.MODULES[exercise], grading_of(exercise).picture)
 
 
 def _curves(exercise: str, student: list[dict]) -> dict:
@@ -34,7 +36,8 @@ def _scaled(series: list[dict], scale) -> list[dict]:
 
 
 def test_every_trajectory_exercise_draws_the_reference_in_full():
-    for exercise, spec in CURVES.items():
+    for exercise in EXERCISES:
+        spec = grading_of(exercise).picture
         series = _reference(exercise)
         assert [item["label"] for item in series] == [s.label for s in spec.series]
         assert all(np.isfinite(item["values"]).any() for item in series)
@@ -45,7 +48,7 @@ def test_a_failing_function_is_left_out_not_fatal():
         def fit(self, *args, **kwargs):
             raise ValueError("not today")
 
-    assert series_of(Broken(), "exercise3") == []
+    assert series_of(Broken(), grading_of("exercise3").picture) == []
 
 
 def test_render_writes_a_png_even_with_nothing_from_the_student(tmp_path):
@@ -124,7 +127,7 @@ def test_exercise4_classifies_the_students_own_trajectory():
             seen.append((list(trajectory), x_star))
             return "mine"
 
-    series = series_of(Student(), "exercise4")
+    series = series_of(Student(), grading_of("exercise4").picture)
     assert [item["note"] for item in series] == ["mine"] * 4
     assert seen == [([0.0, lr, 2 * lr], 2.0) for lr in (0.1, 0.9, 1.0, 1.1)]
 
@@ -136,8 +139,10 @@ def test_exercise4_keeps_the_trajectories_when_classify_fails():
         def classify(self, trajectory, x_star):
             raise ValueError("not today")
 
-    series = series_of(Student(), "exercise4")
-    assert [item["label"] for item in series] == [s.label for s in CURVES["exercise4"].series]
+    series = series_of(Student(), grading_of("exercise4").picture)
+    assert [item["label"] for item in series] == [
+        s.label for s in grading_of("exercise4").picture.series
+    ]
     assert all("note" not in item for item in series)
     assert (
         series[3]["values"]
@@ -153,7 +158,7 @@ def test_a_students_note_is_one_short_line_drawn_as_text(tmp_path):
         def classify(self, trajectory, x_star):
             return "$\\frac{$ \n" + "x" * 10_000
 
-    series = series_of(Student(), "exercise4")
+    series = series_of(Student(), grading_of("exercise4").picture)
     note = series[0]["note"]
     assert "\n" not in note and len(note) <= 40
     render("exercise4", _curves("exercise4", series), tmp_path / "p.png")  # no mathtext error
@@ -166,7 +171,7 @@ NON_POSITIVE = [0.0, -1.0, float("nan")]  # nothing a log axis can show
 
 @pytest.mark.parametrize("exercise", ["exercise3", "exercise4", "exercise6"])
 def test_drawing_wild_values_lets_no_warning_out(exercise, tmp_path):
-    label = CURVES[exercise].series[0].label
+    label = grading_of(exercise).picture.series[0].label
     drawing._picture.cache_clear()  # draw for real, not from an earlier test's cache
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")

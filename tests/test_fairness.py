@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.cases import cases_for
+from autograder.course import grading_of
 from autograder.grading.pytest_run import SUITES, run_in_process
 from autograder.paths import PROJECT_ROOT
-from autograder.properties import properties_for
 from autograder.registry import load_registry
 
 GDLAB = str(Path(sys.executable).with_name("gdlab"))
@@ -165,9 +164,11 @@ def test_every_advice_of_the_registry_names_checks_that_exist():
     """An advice label that matches no check would leave that check graded."""
     for exercise in load_registry():
         drawn = {
-            (case.task, case.label) for seed in range(3) for case in cases_for(exercise.name, seed)
+            (case.task, case.label)
+            for seed in range(3)
+            for case in grading_of(exercise.name).cases(seed)
         }
-        drawn |= {(p.task, p.claim) for p in properties_for(exercise.name, 0)}
-        for advice in exercise.advice:
+        drawn |= {(p.task, p.claim) for p in grading_of(exercise.name).properties(0)}
+        for advice in grading_of(exercise.name).advice:
             for check in advice.checks:
                 assert (advice.task, check) in drawn, f"{exercise.name}: {advice.task}: {check}"

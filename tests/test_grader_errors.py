@@ -18,21 +18,23 @@ pytest_plugins = ["pytester"]
 GDLAB = str(Path(sys.executable).with_name("gdlab"))
 SAMPLE_CLASS = PROJECT_ROOT / "examples" / "sample-class"
 
-GRADER_BUG = '''
+GRADER_BUG = """
 
+@pytest.mark.exercise("exercise1")
 @pytest.mark.task("mse")
 def test_a_check_with_a_bug_of_the_grader(submission):
     assert submission.mse([1.0, 2.0], [1.0, 2.0]) == 0.0
     raise RuntimeError("a bug in the grader's own check")
-'''
+"""
 
 
 def test_a_suite_that_cannot_be_collected_is_a_grader_error(pytester):
     pytester.makepyfile(
-        test_broken='EXERCISE = "exercise1"\nraise RuntimeError("the suite is broken")\n',
+        test_broken='raise RuntimeError("the suite is broken")\n',
         test_fine=(
-            'import pytest\n\nEXERCISE = "exercise1"\n\n\n'
-            '@pytest.mark.task("mse")\ndef test_mse(submission):\n'
+            "import pytest\n\n\n"
+            '@pytest.mark.exercise("exercise1")\n@pytest.mark.task("mse")\n'
+            "def test_mse(submission):\n"
             "    assert submission.mse([1.0], [1.0]) == 0.0\n"
         ),
     )
@@ -71,7 +73,7 @@ def grade(submissions: Path, out: Path, suites: Path | None = None):
 def test_a_grader_bug_in_a_check_needs_regrade_and_is_never_a_zero(tmp_path):
     suites = tmp_path / "suites"
     shutil.copytree(SUITES_DIR, suites, ignore=shutil.ignore_patterns("__pycache__"))
-    hidden = suites / "hidden" / "test_exercise1.py"
+    hidden = suites / "hidden" / "test_hidden.py"
     hidden.write_text("import pytest\n" + hidden.read_text(encoding="utf-8") + GRADER_BUG)
     submissions = tmp_path / "class"
     for name in ("ada-excellent", "kai-missing"):

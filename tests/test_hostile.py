@@ -455,7 +455,7 @@ def test_strongest_level_is_used_by_default():
 
 
 def test_grader_files_are_hidden_at_the_bubblewrap_level(tmp_path, level):
-    hidden = SUITES_DIR / "hidden" / "test_exercise1.py"
+    hidden = SUITES_DIR / "hidden" / "test_hidden.py"
     submission = worker_for(
         tmp_path,
         """

@@ -22,7 +22,8 @@ from markdown_it import MarkdownIt
 
 import reference
 from autograder import results
-from autograder.curves import series_of
+from autograder.contract.pictures import series_of
+from autograder.course import grading_of
 from autograder.grading import drawing, reports
 from autograder.grading.reports import (
     class_summary,
@@ -140,7 +141,7 @@ def _hostile_result(text: str) -> SubmissionResult:
     curves = {
         "title": "t",
         "student": [],
-        "reference": series_of(reference.MODULES["exercise3"], "exercise3"),
+        "reference": series_of(reference.MODULES["exercise3"], grading_of("exercise3").picture),
     }
     return SubmissionResult(
         f"student {text}",
@@ -320,14 +321,14 @@ class LongHistory:
 
 
 def test_a_huge_history_and_200000_notes_keep_every_file_small(tmp_path):
-    student = series_of(LongHistory(), "exercise3")
+    student = series_of(LongHistory(), grading_of("exercise3").picture)
     fit = student[0]
     assert len(fit["values"]) == MAX_POINTS and fit["length"] == 8_001_001
     assert "length" not in student[1]  # an honest curve is kept whole
     curves = {
         "title": "t",
         "student": student,
-        "reference": series_of(reference.MODULES["exercise3"], "exercise3"),
+        "reference": series_of(reference.MODULES["exercise3"], grading_of("exercise3").picture),
     }
     notes = [f"ignored ../{index:06d}: the path leaves the submission" for index in range(200_000)]
     exercise = score_exercise("exercise3", [_test("fit", "history too long")], curves=curves)

@@ -138,7 +138,7 @@ def test_worker_cannot_read_the_checkout_or_the_course_secret(probe, level, grad
     assert ANSWER_KEY.stat().st_mode & 0o004  # only Landlock stands in the way
     for path in (
         ANSWER_KEY,
-        SUITES_DIR / "hidden" / "test_exercise1.py",
+        SUITES_DIR / "hidden" / "test_hidden.py",
         PROJECT_ROOT / "reference" / "__init__.py",
         PROJECT_ROOT / "autograder" / "paths.py",
         gradebook / ".gdlab-secret",

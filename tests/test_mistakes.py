@@ -8,19 +8,24 @@ import numpy as np
 import pytest
 
 import reference
-from autograder.cases import cases_for
+from autograder.course import grading_of
 from autograder.dev.catalogue import grade_mistake
-from autograder.diagnosis import relation
-from autograder.mistakes import RAISES, VARIANTS, variant_module
 from autograder.registry import load_registry
+from autograder.suites.diagnosis import relation
 
-CATALOGUE = [(exercise, mistake) for exercise in load_registry() for mistake in exercise.mistakes]
+CATALOGUE = [
+    (exercise, mistake)
+    for exercise in load_registry()
+    for mistake in grading_of(exercise.name).mistakes
+]
 
 
-def test_registry_and_variants_name_the_same_mistakes():
-    declared = {(exercise.name, mistake.name) for exercise, mistake in CATALOGUE}
-    assert declared == set(VARIANTS)
-    assert len(declared) >= 30
+def test_every_mistake_has_its_own_variant():
+    assert len(CATALOGUE) >= 30
+    variants = [mistake.variant for _, mistake in CATALOGUE]
+    assert len(set(variants)) == len(variants)
+    for exercise, mistake in CATALOGUE:
+        assert mistake.variant is not getattr(reference.MODULES[exercise.name], mistake.task)
 
 
 @pytest.mark.parametrize(
@@ -70,19 +75,20 @@ def test_no_relation_is_invented(actual, expected):
 )
 def test_each_variant_runs_on_valid_inputs(exercise, mistake):
     """A variant that crashes would be killed for the wrong reason."""
+    grading = grading_of(exercise.name)
     valid = [
         case
-        for case in cases_for(exercise.name, seed=3)
+        for case in grading.cases(seed=3)
         if case.task == mistake.task
-        and not exercise.advice_for(case.task, case.label)  # graded inputs only
+        and not grading.advice_for(case.task, case.label)  # graded inputs only
         and case.call(reference.MODULES[exercise.name])[0] == "value"
     ]
     assert valid
-    variant = variant_module(exercise.name, mistake.name)
+    variant = grading.variant(mistake.name)
     with warnings.catch_warnings():  # a warning is a symptom some variants show, not a crash
         warnings.simplefilter("ignore", RuntimeWarning)
         outcomes = [case.call(variant) for case in valid]
-    if (exercise.name, mistake.name) in RAISES:  # its symptom is an exception on some inputs
+    if mistake.raises_on_valid:  # its symptom is an exception on some inputs
         assert any(kind == "raises" for kind, _ in outcomes)
         outcomes = [outcome for outcome in outcomes if outcome[0] == "value"]
     assert all(kind == "value" for kind, _ in outcomes), outcomes

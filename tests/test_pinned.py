@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from autograder.course import grading_of
 from autograder.grading.batch import hidden_seed
 from autograder.paths import PROJECT_ROOT
 from autograder.registry import load_registry
@@ -88,9 +89,9 @@ def drawn_inputs(seed: int) -> dict[str, Any]:
     drawn = {}
     for exercise in load_registry():
         name = exercise.name
-        cases = assertions.hidden_params(name, seed)["argvalues"]
-        examples = assertions.example_params(name)["argvalues"]
-        promises = assertions.property_params(name, seed)["argvalues"]
+        cases = grading_of(name).cases(seed)
+        examples = assertions.examples(name)
+        promises = grading_of(name).properties(seed)
         drawn[name] = {
             "hidden cases": [_case(case) for case in cases],
             "examples": [_case(case) for case in examples],
@@ -140,7 +141,7 @@ def test_the_digest_sees_a_single_changed_bit():
     other = drawn_inputs(hidden_seed(SECRET + "!"))
     assert digest(drawn["exercise3"]) != digest(other["exercise3"])
     # One ulp in one argument of one case changes the digest.
-    case = assertions.hidden_params("exercise4", 7)["argvalues"][0]
+    case = grading_of("exercise4").cases(7)[0]
     moved = (case.args[0], np.nextafter(case.args[1], 9), *case.args[2:])
     nudged = type(case)(case.task, case.label, moved, case.kwargs)
     assert digest(_case(case)) != digest(_case(nudged))

@@ -8,21 +8,23 @@ import numpy as np
 import pytest
 
 import reference
-from autograder.mistakes import variant_module
-from autograder.properties import PROPERTIES, properties_for
+from autograder.course import grading_of
+from autograder.registry import load_registry
 from reference import house_prices as ref3
 from reference import learning_rate as ref4
 from reference import minibatch as ref6
 from reference import momentum as ref5
 
+WITH_PROPERTIES = [e.name for e in load_registry() if grading_of(e.name).draw_properties]
+
 SEEDS = range(10)  # the properties must hold for every student, whatever the seed
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("exercise", sorted(PROPERTIES))
+@pytest.mark.parametrize("exercise", WITH_PROPERTIES)
 def test_correct_code_keeps_every_property(exercise, seed, implementation):
     who, modules = implementation
-    for promise in properties_for(exercise, seed):
+    for promise in grading_of(exercise).properties(seed):
         assert promise.check(modules[exercise]) is None, f"{who}: {promise.claim}"
 
 
@@ -52,8 +54,8 @@ BROKEN = {
     "the loss grows above the critical rate": lambda: _with(
         ref3, fit=lambda x, y, lr, steps: ref3.fit(x, y, lr=lr / 3, steps=steps)
     ),
-    "standardising reaches least squares": lambda: variant_module(
-        "exercise3", "intercept not converted back"
+    "standardising reaches least squares": lambda: grading_of("exercise3").variant(
+        "intercept not converted back"
     ),
     "below the critical rate each step gets closer": lambda: _with(
         ref4, run_gd=lambda grad, x0, lr, steps: ref4.run_gd(grad, x0, 2.5 * lr, steps)
@@ -65,8 +67,8 @@ BROKEN = {
         ref4, run_gd=lambda grad, x0, lr, steps: ref4.run_gd(grad, x0, 0.999 * lr, steps)
     ),
     "lr = 1/a is oscillating": lambda: _with(ref4, classify=lambda run, x_star: "converging"),
-    "lr = 1.1/a has diverged below |x| = 1000": lambda: variant_module(
-        "exercise4", "fixed-threshold divergence test"
+    "lr = 1.1/a has diverged below |x| = 1000": lambda: grading_of("exercise4").variant(
+        "fixed-threshold divergence test"
     ),
     "lands on 1/a": lambda: _with(
         ref4, find_critical_lr=lambda *args: ref4.find_critical_lr(*args, iters=5)
@@ -80,15 +82,15 @@ BROKEN = {
     "from the left settles in the global minimum": lambda: _with(
         ref5, gradient_descent=lambda grad, x0: ref5.gradient_descent(grad, x0, steps=3)
     ),
-    "finds the global minimum": lambda: variant_module("exercise5", "highest f wins"),
-    "same seed, same result; other seed, other": lambda: variant_module(
-        "exercise5", "rng not used"
+    "finds the global minimum": lambda: grading_of("exercise5").variant("highest f wins"),
+    "same seed, same result; other seed, other": lambda: grading_of("exercise5").variant(
+        "rng not used"
     ),
     "needs fewer epochs than full batch": lambda: _with(
         ref6, minibatch_gd=lambda X, y, rng: ref6.minibatch_gd(X, y, batch_size=len(y), rng=rng)
     ),
-    "batch_size = n is full batch": lambda: variant_module(
-        "exercise6", "history starts before the first epoch"
+    "batch_size = n is full batch": lambda: grading_of("exercise6").variant(
+        "history starts before the first epoch"
     ),
     "the loss never rises below the critical rate (full batch)": lambda: _with(
         ref6, full_batch_gd=lambda X, y, lr, epochs: ref6.full_batch_gd(X, y, 3 * lr, epochs)
@@ -97,13 +99,13 @@ BROKEN = {
 
 
 def _all_properties():
-    for exercise in sorted(PROPERTIES):
-        for promise in properties_for(exercise, 0):
+    for exercise in WITH_PROPERTIES:
+        for promise in grading_of(exercise).properties(0):
             claim = promise.claim
             if exercise == "exercise6" and promise.task == "full_batch_gd":
                 claim += " (full batch)"
             if exercise == "exercise6" and claim.startswith("same seed"):
-                yield exercise, promise, lambda: variant_module("exercise6", "no shuffling")
+                yield exercise, promise, lambda: grading_of("exercise6").variant("no shuffling")
             else:
                 yield exercise, promise, BROKEN[claim]
 
@@ -121,11 +123,15 @@ def test_each_property_fails_on_code_that_breaks_it(exercise, promise, broken):
 
 
 def test_inputs_depend_on_the_seed_and_only_on_it():
-    wrong = variant_module("exercise4", "fixed-threshold divergence test")
+    wrong = grading_of("exercise4").variant("fixed-threshold divergence test")
 
     def messages(seed):
-        return [p.check(wrong) for p in properties_for("exercise4", seed) if p.task == "classify"]
+        return [
+            p.check(wrong)
+            for p in grading_of("exercise4").properties(seed)
+            if p.task == "classify"
+        ]
 
     assert messages(1) == messages(1)
     assert messages(1) != messages(2)
-    assert properties_for("exercise1", 1) == []
+    assert grading_of("exercise1").properties(1) == []

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from autograder.course import grading_of
 from autograder.paths import solution_path, statement_path, stub_path
 from autograder.registry import RegistryError, get_exercise, load_registry, parse_registry
 
@@ -71,7 +72,7 @@ def test_a_valid_registry_parses():
         (("rtol = 1e-6", "rtol = 2"), "rtol must be a number from 0 to 1"),
         (('why = "it is a rough thing."\n', ""), "exactly the keys atol, rtol, why"),
         (("[tolerance.loose]", ""), r"\[tolerance.\*\] and \[\[exercise\]\] tables, nothing else"),
-        (("[[exercise.task]]", "[[exercise.tsk]]"), "has the keys"),
+        (("[[exercise.task]]", "[[exercise.tsk]]"), "has exactly the keys"),
         (("title =", "title = = "), "not valid TOML"),
     ],
 )
@@ -93,27 +94,6 @@ def test_unknown_exercise_names_the_known_ones():
         get_exercise("exercise42")
 
 
-MISTAKE = """
-[[exercise.mistake]]
-name = "doubled"
-task = "do_it"
-explanation = "you doubled twice."
-"""
-
-
-def test_mistakes_are_parsed_and_checked_against_the_tasks():
-    (exercise,) = parse_registry(GOOD + MISTAKE)
-    assert exercise.mistake("doubled").task == "do_it"
-    with pytest.raises(KeyError):
-        exercise.mistake("missing")
-    with pytest.raises(RegistryError, match="not a task"):
-        parse_registry(GOOD + MISTAKE.replace('task = "do_it"', 'task = "other"'))
-    with pytest.raises(RegistryError, match="listed twice"):
-        parse_registry(GOOD + MISTAKE + MISTAKE)
-    with pytest.raises(RegistryError, match="exactly the keys name, task, explanation"):
-        parse_registry(GOOD + MISTAKE.replace('explanation = "you doubled twice."\n', ""))
-
-
 def test_each_statement_states_its_time_limit_tolerances_and_advice():
     for exercise in load_registry():
         statement = statement_path(exercise).read_text(encoding="utf-8")
@@ -121,10 +101,11 @@ def test_each_statement_states_its_time_limit_tolerances_and_advice():
         assert exercise.tolerance_statement() in statement, (
             f"{exercise.name}: paste Exercise.tolerance_statement() into its README"
         )
-        assert exercise.advice_statement() in statement, (
-            f"{exercise.name}: paste Exercise.advice_statement() into its README"
+        advice = grading_of(exercise.name).advice_statement()
+        assert advice in statement, (
+            f"{exercise.name}: paste grading_of(name).advice_statement() into its README"
         )
-        assert f"{exercise.tolerance_statement()}\n\n{exercise.advice_statement()}" in statement, (
+        assert f"{exercise.tolerance_statement()}\n\n{advice}" in statement, (
             f"{exercise.name}: the advice paragraph goes right after the tolerances"
         )
 
@@ -148,54 +129,8 @@ def test_each_statement_gives_every_task_its_registry_points():
         )
 
 
-ADVICE = """
-[[exercise.advice]]
-task = "do_it"
-checks = ["no input", "a negative count"]
-recommendation = "raise ValueError on nonsense."
-"""
-
-
-def test_advice_is_parsed_and_tells_graded_checks_from_advice():
-    (exercise,) = parse_registry(GOOD + ADVICE)
-    (advice,) = exercise.advice
-    assert advice.task == "do_it"
-    assert advice.checks == ("no input", "a negative count")
-    assert advice.recommendation == "raise ValueError on nonsense."
-    assert exercise.advice_for("do_it", "a negative count") is advice
-    assert exercise.advice_for("do_it", "a valid input") is None
-    assert exercise.advice_statement().endswith("\n- `do_it`: raise ValueError on nonsense.")
-    assert exercise.advice_statement().startswith("**Advice, 0 points.**")
-    (plain,) = parse_registry(GOOD)
-    assert plain.advice == ()
-
-
-CHECKS = '["no input", "a negative count"]'
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        (('task = "do_it"\nchecks', 'task = "other"\nchecks'), "'other' is not a task"),
-        ((CHECKS, "[]"), "non-empty list of check labels"),
-        ((CHECKS, '"no input"'), "non-empty list of check labels"),
-        ((CHECKS, "[1]"), "non-empty list of check labels"),
-        (("checks = ", "check = "), "exactly the keys task, checks, recommendation"),
-        (('recommendation = "raise ValueError on nonsense."\n', ""), "exactly the keys"),
-        (('"raise ValueError on nonsense."', '"  "'), "the recommendation is empty"),
-        (('"a negative count"]', '"no input"]'), "a check is listed as advice twice"),
-    ],
-)
-def test_a_malformed_advice_is_refused_with_a_reason(change, message):
-    with pytest.raises(RegistryError, match=message):
-        parse_registry(GOOD + ADVICE.replace(*change))
-
-
-def test_a_check_in_two_advice_tables_is_refused():
-    other = ADVICE.replace(CHECKS, '["a negative count"]')
-    with pytest.raises(RegistryError, match="a check is listed as advice twice"):
-        parse_registry(GOOD + ADVICE + other)
-    # the same label for two different tasks is two checks, not one listed twice
-    two_tasks = GOOD + EXERCISE[EXERCISE.index("[[exercise.task]]") :].replace("do_it", "do_that")
-    (exercise,) = parse_registry(two_tasks + ADVICE + ADVICE.replace("do_it", "do_that"))
-    assert [advice.task for advice in exercise.advice] == ["do_it", "do_that"]
+@pytest.mark.parametrize("table", ["advice", "mistake"])
+def test_advice_and_mistakes_belong_to_the_grader_module_not_the_registry(table):
+    moved = f'\n[[exercise.{table}]]\ntask = "do_it"\n'
+    with pytest.raises(RegistryError, match="an exercise has exactly the keys"):
+        parse_registry(GOOD + moved)

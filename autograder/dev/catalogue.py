@@ -1,6 +1,6 @@
 """``gdlab dev mistakes``: does every catalogued mistake lose points and get named?
 
-Each variant of :mod:`autograder.mistakes` is graded like a submission (its
+Each mistake of each grader module (:mod:`autograder.course`) is graded like a submission (its
 exercise's public and hidden suites), in-process because the variants are the
 project's own code. A variant is *killed* when it scores below full marks on
 its exercise, and *diagnosed* when a failing test of its task names it. A
@@ -14,13 +14,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.contract.mistakes import Mistake
+from autograder.course import grading_of
 from autograder.grading.pytest_run import SUITES, run_in_process
-from autograder.registry import Exercise, Mistake, load_registry
+from autograder.registry import Exercise, load_registry
 
 STUB = """\
-from autograder.mistakes import variant_module as _variant
+from autograder.course import grading_of as _grading_of
 
-globals().update(vars(_variant({exercise!r}, {name!r})))
+globals().update(vars(_grading_of({exercise!r}).variant({name!r})))
 """
 
 
@@ -76,5 +78,5 @@ def grade_catalogue(seed: int = 0) -> list[MistakeOutcome]:
     return [
         grade_mistake(exercise, mistake, seed)
         for exercise in load_registry()
-        for mistake in exercise.mistakes
+        for mistake in grading_of(exercise.name).mistakes
     ]

@@ -4,12 +4,14 @@ In the spirit of rustlings' dev check, each step below verifies one promise
 and says what to run when it is broken:
 
 1. the registry parses;
-2. every answer key's solution markers fit the registry;
-3. every stub is what ``gdlab dev build`` would write now;
-4. every stub has a TODO for each task and none of the answer's code;
-5. every stub raises ``NotImplementedError`` for every task;
-6. every answer key and the reference reproduce every figure of the contract;
-7. the answer keys and the reference agree on random inputs.
+2. every exercise has a reference module, a statement and a sound grader
+   module (``autograder/course/<exercise>.py``);
+3. every answer key's solution markers fit the registry;
+4. every stub is what ``gdlab dev build`` would write now;
+5. every stub has a TODO for each task and none of the answer's code;
+6. every stub raises ``NotImplementedError`` for every task;
+7. every answer key and the reference reproduce every figure of the contract;
+8. the answer keys and the reference agree on random inputs.
 
 Answer keys and stubs are the project's own files, so they are imported here
 in-process; student code never is.
@@ -23,12 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import reference
-from autograder.cases import cases_for, disagreements
+from autograder.contract.cases import disagreements
+from autograder.course import grading_of, problems_of, reference_of
 from autograder.dev.stubs import StubError, build_stub, find_regions, solution_text
-from autograder.figures import figures_for
 from autograder.loading import load_module
-from autograder.paths import EXERCISES_DIR, SOLUTIONS_DIR, solution_path, stub_path
+from autograder.paths import (
+    EXERCISES_DIR,
+    SOLUTIONS_DIR,
+    solution_path,
+    statement_path,
+    stub_path,
+)
 from autograder.registry import Exercise, RegistryError, load_registry
 
 
@@ -72,10 +79,30 @@ def check_registry() -> StepResult:
     return StepResult(f"registry: {len(exercises)} exercises", ())
 
 
+def check_course_files(
+    exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
+) -> StepResult:
+    """Step 2: each exercise has its reference module, statement and grader module."""
+    problems = []
+    for exercise in exercises:
+        try:
+            reference_of(exercise.name)
+        except ModuleNotFoundError:
+            problems.append(f"{exercise.name}: no reference module reference/{exercise.filename}")
+        if not statement_path(exercise, stubs).is_file():
+            problems.append(f"{exercise.name}: no statement at {statement_path(exercise, stubs)}")
+        problems.extend(problems_of(exercise))
+    return StepResult(
+        "each exercise has a reference module, a statement and a grader module",
+        tuple(problems),
+        "write what is named above (`gdlab dev new` scaffolds them; README, 'Adding an exercise')",
+    )
+
+
 def check_answer_keys(
     exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
 ) -> StepResult:
-    """Step 2: each answer key exists and its markers fit the registry."""
+    """Step 3: each answer key exists and its markers fit the registry."""
     problems = []
     for exercise in exercises:
         path = solution_path(exercise, solutions)
@@ -96,7 +123,7 @@ def check_answer_keys(
 def check_stubs_fresh(
     exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
 ) -> StepResult:
-    """Step 3: each stub equals what the builder makes from its answer key."""
+    """Step 4: each stub equals what the builder makes from its answer key."""
     problems = []
     for exercise in exercises:
         path = stub_path(exercise, stubs)
@@ -111,7 +138,7 @@ def check_stubs_fresh(
 def check_stubs_hide_answers(
     exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
 ) -> StepResult:
-    """Step 4: a TODO per task and no line of any answer in the stubs."""
+    """Step 5: a TODO per task and no line of any answer in the stubs."""
     problems = []
     for exercise in exercises:
         key = solution_path(exercise, solutions).read_text(encoding="utf-8")
@@ -136,11 +163,11 @@ def check_stubs_hide_answers(
 def check_stubs_unimplemented(
     exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
 ) -> StepResult:
-    """Step 5: calling any task of a stub raises NotImplementedError."""
+    """Step 6: calling any task of a stub raises NotImplementedError."""
     problems = []
     for exercise in exercises:
         stub = load_module(stub_path(exercise, stubs))
-        cases = cases_for(exercise.name)
+        cases = grading_of(exercise.name).cases()
         for task in exercise.tasks:
             case = next(case for case in cases if case.task == task.function)
             outcome = _strict(case.call, stub)
@@ -154,7 +181,7 @@ def check_stubs_unimplemented(
 
 
 def _figure_problems(exercise: Exercise, module: Any, who: str) -> Iterator[str]:
-    for figure in figures_for(exercise.name):
+    for figure in grading_of(exercise.name).figures:
         try:
             ok, actual = _strict(figure.check, module)
         except Exception as error:  # a broken key must be reported, not crash the check
@@ -170,7 +197,7 @@ def _figure_problems(exercise: Exercise, module: Any, who: str) -> Iterator[str]
 def check_figures(
     exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
 ) -> StepResult:
-    """Step 6: answer keys and reference reproduce the contract's figures."""
+    """Step 7: answer keys and reference reproduce the contract's figures."""
     problems = []
     for exercise in exercises:
         problems.extend(
@@ -178,7 +205,7 @@ def check_figures(
                 exercise, load_module(solution_path(exercise, solutions)), "answer key"
             )
         )
-        problems.extend(_figure_problems(exercise, reference.MODULES[exercise.name], "reference"))
+        problems.extend(_figure_problems(exercise, reference_of(exercise.name), "reference"))
     return StepResult(
         "answer keys and reference reproduce the contract's figures",
         tuple(problems),
@@ -192,12 +219,12 @@ def check_agreement(
     stubs: Path = EXERCISES_DIR,
     seed: int = 0,
 ) -> StepResult:
-    """Step 7: answer keys and reference agree on random inputs."""
+    """Step 8: answer keys and reference agree on random inputs."""
     problems = []
     for exercise in exercises:
         key = load_module(solution_path(exercise, solutions))
-        cases = cases_for(exercise.name, seed)
-        found = _strict(disagreements, key, reference.MODULES[exercise.name], cases)
+        cases = grading_of(exercise.name).cases(seed)
+        found = _strict(disagreements, key, reference_of(exercise.name), cases)
         problems.extend(f"{exercise.name}: {line}" for line in found)
     return StepResult(
         "answer keys agree with the reference on random inputs",
@@ -226,10 +253,11 @@ def run_dev_check(
     if not registry.ok:
         return
     exercises = load_registry()
-    keys = check_answer_keys(exercises, solutions, stubs)
-    yield keys
-    if not keys.ok:
-        return
+    for first in (check_course_files, check_answer_keys):  # the later steps need these
+        step = first(exercises, solutions, stubs)
+        yield step
+        if not step.ok:
+            return
     for step in (
         check_stubs_fresh,
         check_stubs_hide_answers,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.curves import CURVES
+from autograder.course import grading_of
 from autograder.grading.reports import write_atomically
 
 #: Relative slack when telling whether a student's value leaves the range
@@ -131,16 +131,16 @@ def captions(exercise: str, curves: dict, full_marks: bool = False) -> Captions:
     Captions
         The legend's entries, the notes and the y range.
     """
-    spec = CURVES[exercise]
+    picture = grading_of(exercise).picture
     reference, student = curves.get("reference") or [], curves.get("student") or []
     legend = tuple(
         [_entry(item, "reference") for item in reference]
         + [_entry(item, "yours") for item in student]
     )
-    shown = _range(reference, spec.log)
+    shown = _range(reference, picture.log)
     notes: list[str] = []
     if not full_marks and shown:
-        leaving = _leaving(student, shown, spec.log)
+        leaving = _leaving(student, shown, picture.log)
         if len(leaving) == 1:
             notes.append(f"your curve leaves the range shown ({leaving[0]})")
         elif leaving:
@@ -149,7 +149,7 @@ def captions(exercise: str, curves: dict, full_marks: bool = False) -> Captions:
         notes.append("nothing of yours to draw: see the failed tests")
     # Without a reference the student's values set the range, still bounded:
     # matplotlib's own autoscaling fails on values near the float64 limits.
-    return Captions(legend, tuple(notes), shown or _range(student, spec.log))
+    return Captions(legend, tuple(notes), shown or _range(student, picture.log))
 
 
 def render(exercise: str, curves: dict, path: Path, full_marks: bool = False) -> Path:
@@ -198,7 +198,7 @@ def _picture(exercise: str, curves_json: str, full_marks: bool) -> bytes:
     from matplotlib.ticker import MaxNLocator
 
     curves = json.loads(curves_json)
-    spec = CURVES[exercise]
+    picture = grading_of(exercise).picture
     said = captions(exercise, curves, full_marks)
     reference, student = curves.get("reference") or [], curves.get("student") or []
     colours = {item["label"]: f"C{index}" for index, item in enumerate(reference)}
@@ -214,7 +214,7 @@ def _picture(exercise: str, curves_json: str, full_marks: bool) -> bytes:
             color=colours.get(item["label"], "k"),
             label=_escaped(entry),
         )
-    if spec.log:
+    if picture.log:
         ax.set_yscale("log")
     if said.ylim:
         ax.set_ylim(*said.ylim)
@@ -228,9 +228,9 @@ def _picture(exercise: str, curves_json: str, full_marks: bool) -> bytes:
             fontsize="small",
             color="C3",
         )
-    ax.set_xlabel(spec.xlabel)
-    ax.set_ylabel(spec.ylabel)
-    ax.set_title(curves.get("title", spec.title), fontsize="medium")
+    ax.set_xlabel(picture.xlabel)
+    ax.set_ylabel(picture.ylabel)
+    ax.set_title(curves.get("title", picture.title), fontsize="medium")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are counts
     if said.legend:
         # Beside the axes: eight entries (exercise 4) inside would hide the curves.

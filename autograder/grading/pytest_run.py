@@ -98,8 +98,10 @@ def pytest_arguments(
     instead of sandboxing them: only for the project's own code
     (benchmarks, the mistake catalogue), never for submissions.
     """
-    # Exercise by exercise, so that public and hidden tests share one worker.
-    files = [str(SUITES_DIR / suite / f"test_{name}.py") for name in exercises for suite in suites]
+    # The plugin runs the tests exercise by exercise, so that an exercise's public and
+    # hidden tests share one worker and one time budget.
+    files = [str(SUITES_DIR / suite / f"test_{suite}.py") for suite in suites]
+    chosen = [argument for name in exercises for argument in ("--gdlab-exercise", name)]
     arguments = [
         "-c",
         str(SUITES_DIR / "pytest.ini"),
@@ -118,6 +120,7 @@ def pytest_arguments(
         str(submission),
         "--gdlab-results",
         str(results),
+        *chosen,
         *files,
     ]
     if options is not None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from autograder import results
+from autograder.course import grading_of
 from autograder.registry import get_exercise, load_registry
 from autograder.results import ExerciseResult, SubmissionResult
 
@@ -272,7 +273,7 @@ def _exercise_feedback(submission: str, entry: ExerciseResult) -> list[str]:
         )
         seen: set[str] = set()
         for test in ignored:
-            advice = exercise.advice_for(test.task, test.check)
+            advice = grading_of(exercise.name).advice_for(test.task, test.check)
             recommendation = advice.recommendation if advice else ""
             if (test.task, recommendation) in seen:
                 continue

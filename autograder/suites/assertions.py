@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import builtins
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-import reference
-from autograder.cases import Case, cases_for, difference, plot_difference, type_difference
-from autograder.diagnosis import (
+from autograder.contract.cases import Case
+from autograder.contract.compare import difference, plot_difference, type_difference
+from autograder.contract.figures import Figure
+from autograder.contract.properties import Property
+from autograder.course import grading_of, reference_of
+from autograder.registry import get_exercise
+from autograder.sandbox import side_effects
+from autograder.sandbox.client import StudentFailure
+from autograder.suites.diagnosis import (
     Diagnosis,
     changed_in_place,
     diagnose,
@@ -25,14 +32,11 @@ from autograder.diagnosis import (
     unused_generator,
     warned,
 )
-from autograder.figures import Figure, figures_for
-from autograder.properties import Property, properties_for
-from autograder.registry import get_exercise
-from autograder.sandbox import side_effects
-from autograder.sandbox.client import StudentFailure
 
 PUBLIC_SEED = 20_261_121
 EXAMPLES_PER_TASK = 2
+#: Between the exercise and the check in a test's id, e.g. ``exercise3/fit: n=5``.
+ID_SEPARATOR = "/"
 
 
 class Mismatch(AssertionError):
@@ -63,43 +67,63 @@ def short(value: Any, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def figure_params(exercise: str) -> dict:
-    """``pytest.mark.parametrize`` keywords over the contract's figures of ``exercise``."""
-    figures = figures_for(exercise)
-    return {"argvalues": figures, "ids": [figure.claim for figure in figures]}
-
-
-def example_params(exercise: str) -> dict:
-    """Parametrize keywords over the public example cases (a fixed seed)."""
+def examples(exercise: str) -> list[Case]:
+    """The public example cases of ``exercise``: the first few of each task, drawn with a fixed
+    seed, so every student sees the same ones."""
     picked, per_task = [], {}
-    for case in cases_for(exercise, PUBLIC_SEED):
+    for case in grading_of(exercise).cases(PUBLIC_SEED):
         if per_task.get(case.task, 0) < EXAMPLES_PER_TASK:
             picked.append(case)
             per_task[case.task] = per_task.get(case.task, 0) + 1
-    return _case_params(picked)
+    return picked
 
 
-def hidden_params(exercise: str, seed: int) -> dict:
-    """Parametrize keywords over the hidden cases drawn with ``seed``."""
-    return _case_params(cases_for(exercise, seed))
+def figure_params(exercises: list[str]) -> dict:
+    """``pytest.mark.parametrize`` keywords for ``("exercise", "figure")``: the contract's
+    figures of each exercise."""
+    return _params(exercises, lambda name: grading_of(name).figures, lambda item: item.claim)
 
 
-def property_params(exercise: str, seed: int) -> dict:
-    """Parametrize keywords over the properties drawn with ``seed``."""
-    found = properties_for(exercise, seed)
-    return {"argvalues": found, "ids": [f"{item.task}: {item.claim}" for item in found]}
+def example_params(exercises: list[str]) -> dict:
+    """Parametrize keywords for ``("exercise", "example")``: the public example cases."""
+    return _params(exercises, examples, _case_id)
 
 
-def _case_params(cases: list[Case]) -> dict:
-    return {"argvalues": cases, "ids": [f"{case.task}: {case.label}" for case in cases]}
+def hidden_params(exercises: list[str], seed: int) -> dict:
+    """Parametrize keywords for ``("exercise", "hidden_case")``: the cases drawn with ``seed``."""
+    return _params(exercises, lambda name: grading_of(name).cases(seed), _case_id)
 
 
-def check_figure(submission: Any, figure: Figure) -> None:
+def property_params(exercises: list[str], seed: int) -> dict:
+    """Parametrize keywords for ``("exercise", "hidden_property")``: the properties drawn
+    with ``seed``."""
+    return _params(
+        exercises,
+        lambda name: grading_of(name).properties(seed),
+        lambda item: f"{item.task}: {item.claim}",
+    )
+
+
+def _case_id(case: Case) -> str:
+    return f"{case.task}: {case.label}"
+
+
+def _params(exercises: list[str], draw: Callable, name: Callable) -> dict:
+    """``(exercise, item)`` pairs with ids ``exercise/name``; an exercise without items adds
+    none."""
+    values, ids = [], []
+    for exercise in exercises:
+        for item in draw(exercise):
+            values.append((exercise, item))
+            ids.append(f"{exercise}{ID_SEPARATOR}{name(item)}")
+    return {"argvalues": values, "ids": ids}
+
+
+def check_figure(submission: Any, figure: Figure, exercise: str) -> None:
     """Fail unless the submission reproduces one figure of the contract."""
     ok, actual = figure.check(submission)
     if not ok:
-        exercise = figure.exercise
-        expected = figure.compute(reference.MODULES[exercise])
+        expected = figure.compute(reference_of(exercise))
         raise Mismatch(
             f"{figure.claim}: you got {short(actual)}, the contract says "
             f"{figure.expected.description}.",
@@ -125,7 +149,7 @@ def reference_outcome(case: Case, exercise: str) -> tuple[str, Any, dict]:
         if case.plot:
             outcome = ("value", case.expected_plot(), {})
         else:
-            outcome = case.run(reference.MODULES[exercise])
+            outcome = case.run(reference_of(exercise))
         found = _OUTCOMES[id(case)] = (case, outcome)
     return found[1]
 
@@ -220,7 +244,7 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
 
 def _parameter_names(exercise: str, task: str) -> dict:
     """Position or keyword -> parameter name of a task, from the reference's signature."""
-    parameters = list(inspect.signature(getattr(reference.MODULES[exercise], task)).parameters)
+    parameters = list(inspect.signature(getattr(reference_of(exercise), task)).parameters)
     return {**dict(enumerate(parameters)), **{name: name for name in parameters}}
 
 

@@ -18,15 +18,15 @@ from typing import Any
 
 import pytest
 
-import reference
 from autograder import results
-from autograder.cases import Case
-from autograder.curves import CURVES, series_of
-from autograder.figures import Figure
+from autograder.contract.cases import Case
+from autograder.contract.figures import Figure
+from autograder.contract.pictures import series_of
+from autograder.contract.properties import Property
+from autograder.course import grading_of, reference_of
 from autograder.grading.pytest_run import RunOptions
 from autograder.loading import load_module
-from autograder.properties import Property
-from autograder.registry import Exercise, get_exercise
+from autograder.registry import Exercise, get_exercise, load_registry
 from autograder.sandbox import side_effects
 from autograder.sandbox.axes import axes_summary, open_figures
 from autograder.sandbox.client import (
@@ -170,6 +170,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--gdlab-submission", help="folder laid out like exercises/")
     group.addoption("--gdlab-results", help="write the results as JSON to this file")
     group.addoption(
+        "--gdlab-exercise",
+        action="append",
+        default=[],
+        help="an exercise to grade, in the order given (repeat it); every exercise of the "
+        "registry when none is given",
+    )
+    group.addoption(
         "--gdlab-options",
         help="a private JSON file with the seed of the hidden cases, the sandbox level and "
         "intake's problems (see autograder.grading.pytest_run.RunOptions): never on the command "
@@ -186,29 +193,79 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Declare the ``task`` marker; record results when grading a submission."""
     config.addinivalue_line("markers", "task(name): the task a test belongs to")
+    config.addinivalue_line("markers", "exercise(name): the exercise a hand-written test checks")
     if config.getoption("--gdlab-submission"):
         config.pluginmanager.register(ResultRecorder(config), "gdlab-recorder")
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize by argument name: ``figure``, ``example``, ``hidden_case``, ``hidden_property``.
+def run_exercises(config: pytest.Config) -> list[str]:
+    """The exercises of the run, in grading order."""
+    return config.getoption("--gdlab-exercise") or [item.name for item in load_registry()]
 
-    The values come from the test module's ``EXERCISE``: the contract's figures,
-    the public example cases, and the hidden cases and properties drawn with
-    the seed of ``--gdlab-options``.
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``exercise`` with ``figure``, ``example``, ``hidden_case`` or
+    ``hidden_property``.
+
+    The suites are generic: every test is parametrized over the run's
+    exercises, each with the contract's figures, the public example cases, or
+    the hidden cases and properties drawn with the seed of ``--gdlab-options``.
     """
-    exercise = getattr(metafunc.module, "EXERCISE", None)
-    if exercise is None:
-        return
+    exercises = run_exercises(metafunc.config)
     if "figure" in metafunc.fixturenames:
-        metafunc.parametrize("figure", **assertions.figure_params(exercise))
+        metafunc.parametrize(("exercise", "figure"), **assertions.figure_params(exercises))
     if "example" in metafunc.fixturenames:
-        metafunc.parametrize("example", **assertions.example_params(exercise))
+        metafunc.parametrize(("exercise", "example"), **assertions.example_params(exercises))
     seed = run_options(metafunc.config).seed
     if "hidden_case" in metafunc.fixturenames:
-        metafunc.parametrize("hidden_case", **assertions.hidden_params(exercise, seed))
+        metafunc.parametrize(
+            ("exercise", "hidden_case"), **assertions.hidden_params(exercises, seed)
+        )
     if "hidden_property" in metafunc.fixturenames:
-        metafunc.parametrize("hidden_property", **assertions.property_params(exercise, seed))
+        metafunc.parametrize(
+            ("exercise", "hidden_property"), **assertions.property_params(exercises, seed)
+        )
+
+
+def exercise_of(item: pytest.Item) -> str | None:
+    """The exercise a test checks: its ``exercise`` parameter, else its ``exercise`` marker;
+    None for a test with neither."""
+    value = getattr(getattr(item, "callspec", None), "params", {}).get("exercise")
+    if isinstance(value, str):
+        return value
+    marker = item.get_closest_marker("exercise")
+    return str(marker.args[0]) if marker is not None and marker.args else None
+
+
+@pytest.fixture
+def exercise(request: pytest.FixtureRequest) -> str:
+    """The exercise of a test written by hand for one exercise (``@pytest.mark.exercise``).
+
+    The generic suites' tests are parametrized with ``exercise`` instead,
+    which takes this fixture's place.
+    """
+    found = exercise_of(request.node)
+    if found is None:
+        raise pytest.UsageError(f"{request.node.nodeid} has no exercise: mark it")
+    return found
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the tests exercise by exercise, public before hidden within each.
+
+    One worker and one time budget serve an exercise's public and hidden
+    tests, so they must run together. A test whose exercise has nothing to
+    check (exercise 1 has no properties) is dropped rather than skipped: a
+    grading run has no skips.
+    """
+    order = {name: index for index, name in enumerate(run_exercises(config))}
+    kept = [item for item in items if exercise_of(item) in order]
+    dropped = [item for item in items if exercise_of(item) not in order]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    # sorted is stable: within an exercise, the files' order (public, then hidden) stays.
+    items[:] = sorted(kept, key=lambda item: order[exercise_of(item)])
 
 
 @pytest.fixture(scope="session")
@@ -230,25 +287,26 @@ def _close(config: pytest.Config, live: dict[str, Any]) -> None:
     """Draw the finished exercise's curves with its worker, then stop the worker."""
     recorder = config.pluginmanager.get_plugin("gdlab-recorder")
     for name, held in live.items():
-        if recorder is not None and name in CURVES and not isinstance(held, Absent):
+        picture = grading_of(name).picture
+        if recorder is not None and picture is not None and not isinstance(held, Absent):
             recorder.curves[name] = {
-                "title": CURVES[name].title,
-                "student": series_of(held, name),
-                "reference": series_of(reference.MODULES[name], name),
+                "title": picture.title,
+                "student": series_of(held, picture),
+                "reference": series_of(reference_of(name), picture),
             }
         held.stop()
     live.clear()
 
 
 @pytest.fixture
-def submission(request: pytest.FixtureRequest, _workers: dict):
-    """The student's module of the test file's ``EXERCISE``, behind a sandbox.
+def submission(request: pytest.FixtureRequest, exercise: str, _workers: dict):
+    """The student's module of the test's ``exercise``, behind a sandbox.
 
     Tests run exercise by exercise, so the worker of the previous exercise is
     stopped when the next one starts; the exercise's time budget covers all of
     its tests, public and hidden.
     """
-    exercise = get_exercise(request.module.EXERCISE)
+    exercise = get_exercise(exercise)
     if exercise.name not in _workers:
         _close(request.config, _workers)
         _workers[exercise.name] = _open(request.config, exercise)
@@ -260,6 +318,14 @@ def run_options(config: pytest.Config) -> RunOptions:
     if _OPTIONS not in config.stash:
         config.stash[_OPTIONS] = RunOptions.read(config.getoption("--gdlab-options"))
     return config.stash[_OPTIONS]
+
+
+def run_level(config: pytest.Config) -> str:
+    """The run's sandbox level: the one its options name, or the strongest available,
+    chosen once per run."""
+    if _LEVEL not in config.stash:
+        config.stash[_LEVEL] = choose_level(run_options(config).sandbox)
+    return config.stash[_LEVEL]
 
 
 def intake_problems(config: pytest.Config) -> dict[str, dict]:
@@ -279,7 +345,7 @@ def _open(config: pytest.Config, exercise: Exercise) -> Any:
         )
     if config.getoption("--gdlab-trusted-in-process"):
         return InProcess(load_module(path))
-    level = choose_level(run_options(config).sandbox)
+    level = run_level(config)
     if _SERVER not in config.stash:
         config.stash[_SERVER] = ForkServer(level)
     limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
@@ -296,6 +362,14 @@ def task_of(item: pytest.Item) -> str:
     if marker is None:
         raise pytest.UsageError(f"{item.nodeid} has no task: mark it @pytest.mark.task(name)")
     return marker.args[0]
+
+
+def test_name(item: pytest.Item) -> str:
+    """The test's name as a student reads it: without the exercise, which the results
+    already group by (``test_example[fit: n=5]``)."""
+    exercise = exercise_of(item)
+    prefix = f"[{exercise}{assertions.ID_SEPARATOR}"
+    return item.name.replace(prefix, "[", 1) if exercise else item.name
 
 
 def suite_of(item: pytest.Item) -> str:
@@ -329,7 +403,7 @@ class ResultRecorder:
         self.curves: dict[str, dict] = {}
         self.grader_errors: list[str] = []
         self.suites: set[str] = set()
-        self.level = choose_level(run_options(config).sandbox)
+        self.level = run_level(config)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """Note a test file that could not be collected: the grader's fault, not the student's."""
@@ -341,21 +415,22 @@ class ResultRecorder:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Note what each test is (a test without a task is an error)."""
         for item in items:
-            exercise = get_exercise(item.module.EXERCISE)
+            exercise = exercise_of(item)
             task, suite = task_of(item), suite_of(item)
             check = check_of(item)
             label = label_of(check, item)
+            advice = grading_of(exercise).advice_for(task, label)
             item.stash[_KEY] = results.TestResult(
-                name=item.name,
+                name=test_name(item),
                 task=task,
                 check=label,
                 suite=suite,
-                kind=results.ADVICE if exercise.advice_for(task, label) else results.GRADED,
+                kind=results.ADVICE if advice else results.GRADED,
                 expects_error=isinstance(check, Case)
-                and assertions.expects_error(check, exercise.name),
+                and assertions.expects_error(check, exercise),
             )
             self.suites.add(suite)
-            self.records.setdefault(exercise.name, [])
+            self.records.setdefault(exercise, [])
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -365,7 +440,7 @@ class ResultRecorder:
         if report.when == "call" or (report.when == "setup" and not report.passed):
             test = item.stash[_KEY]
             describe(call, report, test)
-            self.records[item.module.EXERCISE].append(test)
+            self.records[exercise_of(item)].append(test)
 
     def pytest_sessionfinish(self) -> None:
         """Score the records and write them, atomically, where the run was told."""
@@ -403,6 +478,7 @@ class ResultRecorder:
 _KEY = pytest.StashKey[results.TestResult]()
 _SERVER = pytest.StashKey[ForkServer]()
 _OPTIONS = pytest.StashKey[RunOptions]()
+_LEVEL = pytest.StashKey[str]()
 
 
 def describe(call: pytest.CallInfo, report: pytest.TestReport, test: results.TestResult) -> None:

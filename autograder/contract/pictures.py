@@ -1,9 +1,10 @@
 """The pictures in the feedback: a student's curves beside the reference's.
 
-For the exercises whose answers are trajectories or learning curves, each
-:class:`Curves` names the series to draw and how to compute them on a module
-(the student's, through the sandbox, or the reference). The series travel as
-plain data in the results; :func:`autograder.grading.drawing.render` draws them.
+For the exercises whose answers are trajectories or learning curves, the
+grader module's ``PICTURE`` names the series to draw and how to compute them
+on a module (the student's, through the sandbox, or the reference). The
+series travel as plain data in the results; :func:`autograder.grading.drawing.render`
+draws them.
 
 Every ``compute`` and ``note`` is a call into the module: for the student's
 module each is a round trip into the sandbox, so an exercise declares only
@@ -24,9 +25,6 @@ from typing import Any
 import numpy as np
 
 from autograder.results import MAX_POINTS
-from autograder.sandbox import functions
-from reference import house_prices as ref3
-from reference import minibatch as ref6
 
 #: Longest note kept: the contract's labels are short, and a student's
 #: answer must not swamp the legend.
@@ -55,8 +53,8 @@ class Series:
 
 
 @dataclass(frozen=True)
-class Curves:
-    """What to draw for one exercise.
+class Picture:
+    """What to draw for one exercise: its ``PICTURE``.
 
     Attributes
     ----------
@@ -75,70 +73,6 @@ class Curves:
     series: tuple[Series, ...]
 
 
-def _dataset():
-    return ref6.make_dataset(rng=np.random.default_rng(42))
-
-
-def _classify(module: Any, trajectory: np.ndarray) -> Any:
-    # Exercise 4's minimiser is x* = 2; each module judges its own trajectory.
-    return module.classify(trajectory, 2.0)
-
-
-CURVES: dict[str, Curves] = {
-    "exercise3": Curves(
-        "fit and fit_standardized on (SIZES, PRICES): learning curves",
-        "step",
-        "MSE loss",
-        True,
-        (
-            Series("fit", lambda m: m.fit(ref3.SIZES, ref3.PRICES)[2]),
-            Series("fit_standardized", lambda m: m.fit_standardized(ref3.SIZES, ref3.PRICES)[2]),
-        ),
-    ),
-    "exercise4": Curves(
-        "run_gd(grad, 0.0, lr): trajectories and classify(trajectory, 2.0)",
-        "step",
-        "x",
-        False,
-        tuple(
-            Series(
-                f"lr = {lr}",
-                lambda m, lr=lr: m.run_gd(functions.parabola_grad, 0.0, lr),
-                note=_classify,
-            )
-            for lr in (0.1, 0.9, 1.0, 1.1)
-        ),
-    ),
-    "exercise5": Curves(
-        "from x0 = 3.0: plain descent and momentum",
-        "step",
-        "x",
-        False,
-        (
-            Series(
-                "gradient_descent", lambda m: m.gradient_descent(functions.double_well_grad, 3.0)
-            ),
-            Series(
-                "momentum_descent", lambda m: m.momentum_descent(functions.double_well_grad, 3.0)
-            ),
-        ),
-    ),
-    "exercise6": Curves(
-        "full batch and mini-batch: learning curves",
-        "epoch",
-        "MSE loss",
-        True,
-        (
-            Series("full_batch_gd", lambda m: m.full_batch_gd(*_dataset())[1]),
-            Series(
-                "minibatch_gd",
-                lambda m: m.minibatch_gd(*_dataset(), rng=np.random.default_rng(0))[1],
-            ),
-        ),
-    ),
-}
-
-
 def _note_text(note: Any) -> str | None:
     """A note fit for a legend, or None when the answer is not a usable text."""
     if not isinstance(note, str):
@@ -150,15 +84,15 @@ def _note_text(note: Any) -> str | None:
     return text or None
 
 
-def series_of(module: Any, exercise: str) -> list[dict]:
+def series_of(module: Any, picture: Picture) -> list[dict]:
     """Compute an exercise's series on ``module``; whatever fails is left out.
 
     Parameters
     ----------
     module : object
         The module, or the sandbox's stand-in for the student's module.
-    exercise : str
-        A key of :data:`CURVES`.
+    picture : Picture
+        What to compute.
 
     Returns
     -------
@@ -171,7 +105,7 @@ def series_of(module: Any, exercise: str) -> list[dict]:
         and ``"length": int`` says how many it had.
     """
     found = []
-    for series in CURVES[exercise].series:
+    for series in picture.series:
         try:
             values = np.asarray(series.compute(module), dtype=np.float64)
         except Exception:  # the student's function failed: the tests say why

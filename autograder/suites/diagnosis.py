@@ -18,17 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from autograder.cases import difference
-from autograder.mistakes import (
-    CHANGED_IN_PLACE,
-    UNUSED_GENERATOR,
-    WARNS,
-    variant_module,
+from autograder.contract.compare import difference, same_types
+from autograder.contract.mistakes import (
+    BY_CHANGED_ARGUMENT,
+    BY_RESULT,
+    BY_UNUSED_GENERATOR,
+    BY_WARNING,
 )
+from autograder.course import grading_of
 from autograder.registry import get_exercise
-
-# Mistakes told by what a call did rather than by its result.
-BY_SYMPTOM = UNUSED_GENERATOR | CHANGED_IN_PLACE | WARNS
 
 
 @dataclass(frozen=True)
@@ -59,10 +57,11 @@ def _quietly(function: Callable[[], Any]) -> tuple[str, Any]:
 
 
 def _candidates(exercise: str, task: str) -> list:
+    """The mistakes of ``task`` told by their result (the others by a symptom)."""
     return [
         mistake
-        for mistake in get_exercise(exercise).mistakes
-        if mistake.task == task and (exercise, mistake.name) not in BY_SYMPTOM
+        for mistake in grading_of(exercise).mistakes
+        if mistake.task == task and mistake.told_by == BY_RESULT
     ]
 
 
@@ -71,26 +70,6 @@ def _only(found: list) -> Diagnosis | None:
     if len(found) != 1:
         return None
     return Diagnosis(found[0].explanation, found[0].name)
-
-
-def same_types(a: Any, b: Any) -> bool:
-    """Whether two results have the same types throughout (dtypes for arrays).
-
-    A variant names a mistake of type only when it also gives the student's
-    type; ``float`` and ``np.float64`` count as one, as in the contract.
-    """
-    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
-        return len(a) == len(b) and all(same_types(x, y) for x, y in zip(a, b, strict=True))
-    return _kind(a) == _kind(b)
-
-
-def _kind(value: Any) -> Any:
-    """A result's type as the contract sees it: a float64 scalar is a float like any other."""
-    if isinstance(value, np.ndarray):
-        return ("array", value.dtype.str)
-    if isinstance(value, float):
-        return "float"
-    return type(value)
 
 
 def matching_mistake(
@@ -118,7 +97,7 @@ def matching_mistake(
     found = []
     for mistake in _candidates(exercise, task):
         kind, value = _quietly(
-            lambda mistake=mistake: compute(variant_module(exercise, mistake.name))
+            lambda mistake=mistake: compute(grading_of(exercise).variant(mistake.name))
         )
         if (
             kind == "value"
@@ -136,16 +115,16 @@ def matching_raise(
     found = [
         mistake
         for mistake in _candidates(exercise, task)
-        if _quietly(lambda mistake=mistake: compute(variant_module(exercise, mistake.name)))
+        if _quietly(lambda mistake=mistake: compute(grading_of(exercise).variant(mistake.name)))
         == ("raises", error)
     ]
     return _only(found)
 
 
-def _by_symptom(exercise: str, task: str, symptom: set, otherwise: str) -> Diagnosis:
+def _by_symptom(exercise: str, task: str, symptom: str, otherwise: str) -> Diagnosis:
     """The catalogue's explanation of a symptom of ``task``, or ``otherwise``."""
-    for mistake in get_exercise(exercise).mistakes:
-        if mistake.task == task and (exercise, mistake.name) in symptom:
+    for mistake in grading_of(exercise).mistakes:
+        if mistake.task == task and mistake.told_by == symptom:
             return Diagnosis(mistake.explanation, mistake.name)
     return Diagnosis(otherwise)
 
@@ -155,7 +134,7 @@ def unused_generator(exercise: str, task: str) -> Diagnosis:
     return _by_symptom(
         exercise,
         task,
-        UNUSED_GENERATOR,
+        BY_UNUSED_GENERATOR,
         "your function did not draw from the rng it was given.",
     )
 
@@ -165,7 +144,7 @@ def changed_in_place(exercise: str, task: str, names: list[str]) -> Diagnosis:
     return _by_symptom(
         exercise,
         task,
-        CHANGED_IN_PLACE,
+        BY_CHANGED_ARGUMENT,
         f"your function wrote into {', '.join(names)}: work on a copy "
         "(np.array(x, dtype=np.float64) copies; np.asarray does not when x is already float64).",
     )
@@ -176,7 +155,7 @@ def warned(exercise: str, task: str) -> Diagnosis:
     return _by_symptom(
         exercise,
         task,
-        WARNS,
+        BY_WARNING,
         "stop before the values overflow, or compute inside "
         "np.errstate(over='ignore', invalid='ignore').",
     )
