@@ -11,6 +11,9 @@ says what must not happen: the exercises it must not get full marks for (a
 forged point), and the texts that must never reach the gradebook. Most
 entries hold one exercise only, so that grading the class stays quick; the
 honest entries hold all six.
+
+Over 300 lines on purpose: most of it is the catalogue of entries, one small
+builder each, read as a list.
 """
 
 from __future__ import annotations

@@ -22,6 +22,9 @@ copy of its answer key; the working tree is never touched. The test command is
 this module run as a script (``python -m autograder.dev.mutation FOLDER
 EXERCISE``). It grades in-process (``trusted``): the mutants are the project's
 own code.
+
+Over 300 lines on purpose: driving cosmic-ray (configuration, run, report)
+is one job, and its parts only make sense together.
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ Two layouts are handled:
 Groups are named ``gdlab-<owner pid>-<random>``, so that whoever started
 the owner (the batch, after a grading run it had to kill) can find and
 remove those it left: :func:`sweep`.
+
+Over 300 lines on purpose: both layouts are handled here, and only here.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ runs. Each reply costs a bounded amount of memory (:data:`MAX_REPLY` and the
 codec's limits), and a reply counts only for the call whose random id it
 carries: frames a module writes to the channel itself never reach another
 call.
+
+Over 300 lines on purpose: starting, calling, observing and restarting a worker are
+one protocol, and splitting it would scatter the rules each reply must pass.
 """
 
 from __future__ import annotations

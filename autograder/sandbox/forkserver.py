@@ -9,10 +9,13 @@ do, each in a session of its own with its own resource limits.
 
 Run by the grader inside the sandbox as
 ``python -I -S -B forkserver.py CONTROL_FD SWEEP [LIBRARY_DIR ...]
-[--read=PATH ...] [--write=PATH ...]``:
+[--beside=PATH ...] [--read=PATH ...] [--write=PATH ...]``:
 ``SWEEP`` is ``1`` when every other process of the sandbox may be killed when
 a worker ends (a PID namespace or a private uid keeps that inside the
-sandbox). With any ``--read`` or ``--write``, the server restricts itself
+sandbox). Each ``--beside`` file is a worker file kept in another folder
+(the reference's ``objectives.py``, which :mod:`functions` imports): it is
+imported first, as the top-level module it would be beside this file, and
+its folder stays off ``sys.path``. With any ``--read`` or ``--write``, the server restricts itself
 with Landlock (:mod:`landlock`) to reading and writing those paths only,
 after its imports and before it says ready, so that every worker it forks
 inherits the restriction; if it cannot, it exits without saying ready.
@@ -40,6 +43,7 @@ when a worker ends and before the server exits.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import json
 import os
 import signal
@@ -48,13 +52,16 @@ import sys
 import time
 
 
-def _options(arguments: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """Split the arguments after SWEEP into library folders, readable and writable paths."""
+def _options(arguments: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Split the arguments after SWEEP: library folders, files beside, readable, writable paths."""
     libraries: list[str] = []
+    beside: list[str] = []
     read: list[str] = []
     write: list[str] = []
     for argument in arguments:
-        if argument.startswith("--read="):
+        if argument.startswith("--beside="):
+            beside.append(argument[len("--beside=") :])
+        elif argument.startswith("--read="):
             read.append(argument[len("--read=") :])
         elif argument.startswith("--write="):
             write.append(argument[len("--write=") :])
@@ -62,13 +69,26 @@ def _options(arguments: list[str]) -> tuple[list[str], list[str], list[str]]:
             raise SystemExit(f"forkserver: unknown option {argument}")
         else:
             libraries.append(argument)
-    return libraries, read, write
+    return libraries, beside, read, write
 
 
-LIBRARIES, READ, WRITE = _options(sys.argv[3:])
+def _import_beside(path: str) -> None:
+    """Import the file at ``path`` as the top-level module it would be beside this one."""
+    name = os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"forkserver: cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+LIBRARIES, BESIDE, READ, WRITE = _options(sys.argv[3:])
 # With -I -S the server sees no site-packages (so none of the grader's own
 # packages): its library folders (NumPy, matplotlib) come on the command line.
 sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *LIBRARIES]
+for _path in BESIDE:  # before worker imports functions, which imports them
+    _import_beside(_path)
 
 import landlock  # noqa: E402
 import worker  # noqa: E402 - also imports codec, NumPy, plots, side_effects

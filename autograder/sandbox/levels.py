@@ -40,18 +40,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.sandbox import cgroups, landlock
+from reference import objectives
 
 SANDBOX_DIR = Path(__file__).resolve().parent
-WORKER_FILES = (
-    "forkserver.py",
-    "worker.py",
-    "limits.py",
-    "codec.py",
-    "axes.py",
-    "functions.py",
-    "side_effects.py",
-    "landlock.py",
-    "gdlab_backend.py",
+# The worker's files: each is loaded as a top-level module beside the others,
+# by its file name. Most live in this folder; ``objectives.py`` is the
+# reference's, the one definition of the formulas the contract gives
+# (``functions.py`` evaluates them). No other file of the reference ever is.
+WORKER_FILES: tuple[Path, ...] = (
+    *(
+        SANDBOX_DIR / name
+        for name in (
+            "forkserver.py",
+            "worker.py",
+            "limits.py",
+            "codec.py",
+            "axes.py",
+            "functions.py",
+            "side_effects.py",
+            "landlock.py",
+            "gdlab_backend.py",
+        )
+    ),
+    Path(objectives.__file__).resolve(),
 )
 INSIDE = Path("/gdlab")  # where bubblewrap mounts the worker's files
 SUBMISSION = Path("/submission")  # and the private copy of the submission
@@ -190,6 +201,18 @@ SYSTEM_READ = ("/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/dev/null"
 LANDLOCK_LEVELS = ("unshare", "process")  # bubblewrap has a mount view of its own
 
 
+def worker_files_elsewhere() -> list[Path]:
+    """The worker's files that do not live in :data:`SANDBOX_DIR` (the reference's).
+
+    Where the worker runs from :data:`SANDBOX_DIR` itself (the ``unshare``
+    and ``process`` levels), the fork server is given these on its command
+    line (``--beside=PATH``) and imports each as the top-level module it
+    would be beside its own files; their folders never join its
+    ``sys.path``, so nothing else in them is importable.
+    """
+    return [path for path in WORKER_FILES if path.parent != SANDBOX_DIR]
+
+
 def landlock_paths(workdir: Path) -> tuple[list[Path], list[Path]]:
     """What a sandbox without a mount view of its own may read, and write.
 
@@ -205,14 +228,16 @@ def landlock_paths(workdir: Path) -> tuple[list[Path], list[Path]]:
         The paths it may read (the interpreter, its standard library, the
         library folders, the worker's files, system libraries and its own
         folder) and the paths it may write. Nothing of the project's
-        checkout beyond the worker's files, of ``/tmp`` beyond ``workdir``
-        or of the grader's home is among them.
+        checkout beyond the worker's files (:data:`SANDBOX_DIR` and the
+        reference's ``objectives.py``, not the rest of its folder), of
+        ``/tmp`` beyond ``workdir`` or of the grader's home is among them.
     """
     read = [
         Path(sys.base_prefix).resolve(),
         interpreter(),
         *library_dirs(),
         SANDBOX_DIR,
+        *worker_files_elsewhere(),
         *map(Path, SYSTEM_READ),
         workdir,
     ]
@@ -245,6 +270,11 @@ def server_command(
 
     Notes
     -----
+    At the ``bubblewrap`` level every one of :data:`WORKER_FILES` is mounted
+    in :data:`INSIDE`, side by side. At the ``unshare`` and ``process``
+    levels the server runs from :data:`SANDBOX_DIR` and is told where the
+    others are (see :func:`worker_files_elsewhere`).
+
     At the ``unshare`` and ``process`` levels, when the kernel has Landlock,
     the command also lists what the server may read and write (see
     :func:`landlock_paths`); the server restricts itself to it before it
@@ -266,6 +296,8 @@ def server_command(
         "1" if sweep else "0",
         *libraries,
     ]
+    if level != "bubblewrap":
+        run += [f"--beside={path}" for path in worker_files_elsewhere()]
     if level in LANDLOCK_LEVELS and landlock.abi_version() > 0:
         # The server must then restrict itself before it says ready, or exit.
         read, write = landlock_paths(workdir)
@@ -298,8 +330,8 @@ def server_command(
                 made.add(parent)
         binds += ["--ro-bind", str(path), str(path)]
     binds += ["--perms", "0755", "--dir", str(INSIDE)]
-    for name in WORKER_FILES:
-        binds += ["--ro-bind", str(SANDBOX_DIR / name), str(INSIDE / name)]
+    for path in WORKER_FILES:
+        binds += ["--ro-bind", str(path), str(INSIDE / path.name)]
     namespaces = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
     if uid is None:  # not root: an unprivileged user namespace instead of setpriv
         namespaces.append("--unshare-user")

@@ -16,6 +16,9 @@ process of its private uid), and removes its folder, its group and, where
 nothing else keeps a submission out of the shared temporary folders, what
 its uid left there. :func:`sweep_run` does the same for a grading process
 that was killed before it could stop its sandboxes.
+
+Over 300 lines on purpose: starting, asking and ending a sandbox are one
+lifecycle; each step relies on how the others left it.
 """
 
 from __future__ import annotations

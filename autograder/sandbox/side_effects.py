@@ -22,6 +22,9 @@ nothing it *reports* about a call can be trusted; these are observed instead:
 observations for trusted modules called in the grader's own process (the
 benchmark's in-process baseline). Only the standard library and NumPy are
 imported (the worker loads this file beside itself).
+
+Over 300 lines on purpose: the worker loads this one file beside itself, and both
+sides of each observation (the grader's and the worker's) belong together.
 """
 
 from __future__ import annotations
