@@ -7,7 +7,7 @@ import pytest
 
 matplotlib.use("Agg")  # never open a window, whatever the developer's setup
 
-import reference  # noqa: E402
+from autograder.course import reference_of  # noqa: E402
 from autograder.loading import load_module  # noqa: E402
 from autograder.paths import solution_path, stub_path  # noqa: E402
 from autograder.registry import load_registry  # noqa: E402
@@ -31,5 +31,5 @@ def stubs() -> dict:
 def implementation(request, answer_keys) -> tuple[str, dict]:
     """Both trusted implementations of the contract, one after the other."""
     if request.param == "reference":
-        return request.param, dict(reference.MODULES)
+        return request.param, {item.name: reference_of(item.name) for item in EXERCISES}
     return request.param, answer_keys

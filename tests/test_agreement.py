@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import reference
 from autograder.contract.cases import Case, disagreements
 from autograder.contract.compare import difference
-from autograder.course import grading_of
+from autograder.course import grading_of, reference_of
 from autograder.registry import load_registry
 
 EXERCISE_NAMES = [exercise.name for exercise in load_registry()]
@@ -18,7 +17,7 @@ EXERCISE_NAMES = [exercise.name for exercise in load_registry()]
 @pytest.mark.parametrize("exercise", EXERCISE_NAMES)
 def test_answer_key_agrees_with_reference(exercise, seed, answer_keys):
     found = disagreements(
-        answer_keys[exercise], reference.MODULES[exercise], grading_of(exercise).cases(seed)
+        answer_keys[exercise], reference_of(exercise), grading_of(exercise).cases(seed)
     )
     assert not found, "\n".join(found)
 

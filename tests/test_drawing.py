@@ -7,9 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
-import reference
 from autograder.contract.pictures import series_of
-from autograder.course import grading_of
+from autograder.course import grading_of, reference_of
 from autograder.grading import drawing
 from autograder.grading.drawing import captions, render
 from autograder.registry import load_registry
@@ -20,7 +19,7 @@ RANGE_NOTE = "leave"  # in "your curve leaves ..." and "your curves leave ..."
 
 
 def _reference(exercise: str) -> list[dict]:
-    return series_of(reference.MODULES[exercise], grading_of(exercise).picture)
+    return series_of(reference_of(exercise), grading_of(exercise).picture)
 
 
 def _curves(exercise: str, student: list[dict]) -> dict:
@@ -134,7 +133,7 @@ def test_exercise4_classifies_the_students_own_trajectory():
 
 def test_exercise4_keeps_the_trajectories_when_classify_fails():
     class Student:
-        run_gd = staticmethod(reference.MODULES["exercise4"].run_gd)
+        run_gd = staticmethod(reference_of("exercise4").run_gd)
 
         def classify(self, trajectory, x_star):
             raise ValueError("not today")
@@ -146,14 +145,14 @@ def test_exercise4_keeps_the_trajectories_when_classify_fails():
     assert all("note" not in item for item in series)
     assert (
         series[3]["values"]
-        == reference.MODULES["exercise4"].run_gd(functions.parabola_grad, 0.0, 1.1).tolist()
+        == reference_of("exercise4").run_gd(functions.parabola_grad, 0.0, 1.1).tolist()
     )
     assert "lr = 1.1 (yours)" in captions("exercise4", _curves("exercise4", series)).legend
 
 
 def test_a_students_note_is_one_short_line_drawn_as_text(tmp_path):
     class Student:
-        run_gd = staticmethod(reference.MODULES["exercise4"].run_gd)
+        run_gd = staticmethod(reference_of("exercise4").run_gd)
 
         def classify(self, trajectory, x_star):
             return "$\\frac{$ \n" + "x" * 10_000

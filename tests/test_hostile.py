@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import reference
 from autograder.grading.pytest_run import SUITES_DIR, run_in_process
 from autograder.paths import SOLUTIONS_DIR
 from autograder.registry import get_exercise
@@ -36,6 +35,7 @@ from autograder.sandbox.client import (
 )
 from autograder.sandbox.levels import available_levels, private_uid, strongest_level
 from autograder.sandbox.server import processes_of
+from reference import momentum as ref5
 
 ANSWER_KEY = (SOLUTIONS_DIR / "exercise1" / "mse.py").read_text(encoding="utf-8")
 
@@ -606,10 +606,10 @@ def test_a_generator_comes_back_in_the_state_the_student_left_it(tmp_path, level
     try:
         sent, expected = np.random.default_rng(11), np.random.default_rng(11)
         result = submission.random_restarts(
-            reference.momentum.f, reference.momentum.grad, n_restarts=4, steps=20, rng=sent
+            ref5.f, ref5.grad, n_restarts=4, steps=20, rng=sent
         )
-        reference.momentum.random_restarts(
-            reference.momentum.f, reference.momentum.grad, n_restarts=4, steps=20, rng=expected
+        ref5.random_restarts(
+            ref5.f, ref5.grad, n_restarts=4, steps=20, rng=expected
         )
         assert isinstance(result, tuple) and len(result) == 2
         assert sent.random() == expected.random()  # the same four draws were consumed

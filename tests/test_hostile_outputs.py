@@ -20,10 +20,9 @@ import numpy as np
 import pytest
 from markdown_it import MarkdownIt
 
-import reference
 from autograder import results
 from autograder.contract.pictures import series_of
-from autograder.course import grading_of
+from autograder.course import grading_of, reference_of
 from autograder.grading import drawing, reports
 from autograder.grading.reports import (
     class_summary,
@@ -141,7 +140,7 @@ def _hostile_result(text: str) -> SubmissionResult:
     curves = {
         "title": "t",
         "student": [],
-        "reference": series_of(reference.MODULES["exercise3"], grading_of("exercise3").picture),
+        "reference": series_of(reference_of("exercise3"), grading_of("exercise3").picture),
     }
     return SubmissionResult(
         f"student {text}",
@@ -313,11 +312,11 @@ class LongHistory:
     """A fit whose history is right, then repeats its last loss 8 million times."""
 
     def fit(self, *args, **kwargs):
-        w, b, history = reference.MODULES["exercise3"].fit(*args, **kwargs)
+        w, b, history = reference_of("exercise3").fit(*args, **kwargs)
         return w, b, np.concatenate([history, np.full(8_000_000, history[-1])])
 
     def fit_standardized(self, *args, **kwargs):
-        return reference.MODULES["exercise3"].fit_standardized(*args, **kwargs)
+        return reference_of("exercise3").fit_standardized(*args, **kwargs)
 
 
 def test_a_huge_history_and_200000_notes_keep_every_file_small(tmp_path):
@@ -328,7 +327,7 @@ def test_a_huge_history_and_200000_notes_keep_every_file_small(tmp_path):
     curves = {
         "title": "t",
         "student": student,
-        "reference": series_of(reference.MODULES["exercise3"], grading_of("exercise3").picture),
+        "reference": series_of(reference_of("exercise3"), grading_of("exercise3").picture),
     }
     notes = [f"ignored ../{index:06d}: the path leaves the submission" for index in range(200_000)]
     exercise = score_exercise("exercise3", [_test("fit", "history too long")], curves=curves)

@@ -7,8 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-import reference
-from autograder.course import grading_of
+from autograder.course import grading_of, reference_of
 from autograder.dev.catalogue import grade_mistake
 from autograder.registry import load_registry
 from autograder.suites.diagnosis import relation
@@ -25,7 +24,7 @@ def test_every_mistake_has_its_own_variant():
     variants = [mistake.variant for _, mistake in CATALOGUE]
     assert len(set(variants)) == len(variants)
     for exercise, mistake in CATALOGUE:
-        assert mistake.variant is not getattr(reference.MODULES[exercise.name], mistake.task)
+        assert mistake.variant is not getattr(reference_of(exercise.name), mistake.task)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +80,7 @@ def test_each_variant_runs_on_valid_inputs(exercise, mistake):
         for case in grading.cases(seed=3)
         if case.task == mistake.task
         and not grading.advice_for(case.task, case.label)  # graded inputs only
-        and case.call(reference.MODULES[exercise.name])[0] == "value"
+        and case.call(reference_of(exercise.name))[0] == "value"
     ]
     assert valid
     variant = grading.variant(mistake.name)

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-import reference
 from autograder.contract.advice import Advice
 from autograder.contract.cases import CASES_PER_TASK, Case
 from autograder.contract.figures import Figure, approx, holds
@@ -22,6 +21,7 @@ from autograder.contract.mistakes import (
     floats,
 )
 from autograder.sandbox import functions
+from reference import gradients as ref2
 
 # -- figures --------------------------------------------------------------------
 
@@ -197,7 +197,7 @@ def _numerical_in_place(f, theta, h=1e-5):
 
 
 def _numerical_double(f, theta, h=1e-5):
-    return 2 * reference.gradients.numerical_gradient(f, theta, h)
+    return 2 * ref2.numerical_gradient(f, theta, h)
 
 
 def _relative_mean(a, b):
