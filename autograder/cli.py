@@ -8,6 +8,9 @@ Commands
     A student runs the public tests on their own files.
 ``gdlab grade SUBMISSIONS --out DIR``
     An instructor grades a whole class.
+``gdlab dev new NAME TITLE``
+    Scaffold a new exercise: registry entry, answer key, reference, grader
+    module, statement and stub.
 ``gdlab dev build``
     Regenerate the student stubs from the answer keys.
 ``gdlab dev check``
@@ -203,22 +206,18 @@ def grade(
     submission was graded, 1 when some could not be read or need a regrade
     (they are listed), and 2 when grading could not start (nothing written).
     """
-    from autograder.grading.batch import (
-        SECRET_FILE,
-        GradingRefused,
-        course_secret,
-        entries_of,
-        grade_class,
-    )
-    from autograder.sandbox.levels import choose_level, isolation
+    from autograder.grading.batch import GradingRefused, entries_of, grade_class
+    from autograder.grading.run_settings import SECRET_FILE, decide_run, keep_secret
+    from autograder.sandbox.levels import isolation
     from autograder.sandbox.preflight import preflight
 
     if secret is not None:
         _hide_from_proc(secret)
-    try:
-        level = choose_level(sandbox)
-    except RuntimeError as error:
+    try:  # the level and the secret, decided once for the whole run; nothing written yet
+        settings = decide_run(out, secret, sandbox)
+    except (RuntimeError, ValueError) as error:
         raise click.UsageError(str(error)) from None
+    level = settings.level
     protection = isolation(level)
     click.echo(f"Sandbox: {level}. {protection.summary}")
     if not (protection.files and protection.network) and not accept_weak_isolation:
@@ -234,11 +233,8 @@ def grade(
     problem = preflight(level)
     if problem:
         raise Refused(problem)
-    try:
-        secret, created = course_secret(out, secret)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
-    if created:
+    keep_secret(out, settings)
+    if settings.created:
         click.echo(
             f"Created the course secret {out / SECRET_FILE}: it seeds the hidden inputs. Keep "
             "it (or pass --secret) to regrade with the same inputs; never share it."
@@ -254,8 +250,7 @@ def grade(
                 out,
                 jobs=jobs,
                 force=force,
-                secret=secret,
-                sandbox=level,
+                settings=settings,
                 progress=lambda outcome: bar.update(1, outcome.name),
                 only=list(only) or None,
             )
@@ -308,6 +303,36 @@ def dev_build() -> None:
     except (RegistryError, StubError, OSError) as error:
         raise click.ClickException(str(error)) from None
     click.echo("Stubs rebuilt. Next: `gdlab dev check`.")
+
+
+@dev.command("new")
+@click.argument("name")
+@click.argument("title")
+@click.option(
+    "--module",
+    default=None,
+    help="The student's module, also the reference module's name [default: TITLE in snake_case].",
+)
+@click.option("--task", default="solve", show_default=True, help="The function of the one task.")
+def dev_new(name: str, title: str, module: str | None, task: str) -> None:
+    """Scaffold exercise NAME (exerciseN) titled TITLE, with one task TASK(x).
+
+    Appends its registry entry and writes its answer key, reference module,
+    grader module, statement and stub, each marked TODO(instructor) where
+    only you can write it. Refuses, writing nothing, a name or module
+    already taken or a file that exists.
+    """
+    from autograder.dev.scaffold import ScaffoldError, module_slug, next_steps, scaffold_exercise
+
+    try:
+        module = module or module_slug(title)
+        written = scaffold_exercise(name, title, module, task)
+    except (ScaffoldError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+    for line in next_steps(name, module, task):
+        click.echo(line)
 
 
 @dev.command("mistakes")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.batch import SECRET_FILE, course_secret, hidden_seed
 from autograder.grading.pytest_run import SUITES, run_in_process
+from autograder.grading.run_settings import SECRET_FILE, course_secret, hidden_seed
 from autograder.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
 

@@ -28,8 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.batch import _run_suites, hidden_seed
+from autograder.grading.batch import _run_suites
 from autograder.grading.intake import prepare
+from autograder.grading.run_settings import hidden_seed
 from autograder.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
 from autograder.sandbox import cgroups, landlock, levels

@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 from autograder.course import grading_of
-from autograder.grading.batch import hidden_seed
+from autograder.grading.run_settings import hidden_seed
 from autograder.paths import PROJECT_ROOT
 from autograder.registry import load_registry
 from autograder.sandbox.functions import Function

@@ -11,7 +11,8 @@ and says what to run when it is broken:
 5. every stub has a TODO for each task and none of the answer's code;
 6. every stub raises ``NotImplementedError`` for every task;
 7. every answer key and the reference reproduce every figure of the contract;
-8. the answer keys and the reference agree on random inputs.
+8. the answer keys and the reference implement every task and agree on
+   random inputs.
 
 Answer keys and stubs are the project's own files, so they are imported here
 in-process; student code never is.
@@ -213,23 +214,69 @@ def check_figures(
     )
 
 
+class _Watched:
+    """A module whose functions note the names of those that raise ``NotImplementedError``.
+
+    Two sides that both raise it would otherwise "agree" on every case.
+    """
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+        self.unimplemented: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._module, name)
+        if not callable(attribute):
+            return attribute
+
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attribute(*args, **kwargs)
+            except NotImplementedError:
+                if name not in self.unimplemented:
+                    self.unimplemented.append(name)
+                raise
+
+        return watched
+
+
 def check_agreement(
     exercises: tuple[Exercise, ...],
     solutions: Path = SOLUTIONS_DIR,
     stubs: Path = EXERCISES_DIR,
     seed: int = 0,
 ) -> StepResult:
-    """Step 8: answer keys and reference agree on random inputs."""
-    problems = []
+    """Step 8: answer keys and reference implement every task and agree on random inputs.
+
+    A side that raises ``NotImplementedError`` on a case has not written that
+    task yet (a scaffolded exercise); the disagreements of such a task are
+    not listed beside it.
+    """
+    problems, unimplemented = [], False
     for exercise in exercises:
-        key = load_module(solution_path(exercise, solutions))
-        cases = grading_of(exercise.name).cases(seed)
-        found = _strict(disagreements, key, reference_of(exercise.name), cases)
-        problems.extend(f"{exercise.name}: {line}" for line in found)
+        key = _Watched(load_module(solution_path(exercise, solutions)))
+        reference = _Watched(reference_of(exercise.name))
+        found = []
+        for case in grading_of(exercise.name).cases(seed):
+            found += [(case.task, line) for line in _strict(disagreements, key, reference, [case])]
+        for who, side in (("the answer key", key), ("the reference", reference)):
+            problems += [
+                f"{exercise.name}: {who} does not implement {task} yet"
+                for task in side.unimplemented
+            ]
+        missing = {*key.unimplemented, *reference.unimplemented}
+        unimplemented = unimplemented or bool(missing)
+        problems += [f"{exercise.name}: {line}" for task, line in found if task not in missing]
+    advice = "the contract decides which side is wrong; fix that side"
+    if unimplemented:
+        advice = (
+            "write each task named as not implemented (the answer key between its markers, "
+            f"then `gdlab dev build`); elsewhere {advice}"
+        )
     return StepResult(
         "answer keys agree with the reference on random inputs",
         tuple(problems),
-        "the contract decides which side is wrong; fix that side",
+        advice,
     )
 
 

@@ -22,7 +22,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -47,9 +46,10 @@ from autograder.grading.intake import (
     submission_name,
 )
 from autograder.grading.pytest_run import SUITES, RunOptions, pytest_arguments
+from autograder.grading.run_settings import SECRET_FILE, RunSettings, decide_run, keep_secret
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
-from autograder.sandbox.levels import choose_level, isolation
+from autograder.sandbox.levels import isolation
 from autograder.sandbox.server import sweep_run, wait_unreaped
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
@@ -109,58 +109,6 @@ def grader_fingerprint() -> str:
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-SECRET_FILE = ".gdlab-secret"
-
-
-def course_secret(out: Path, secret: str | None = None) -> tuple[str, bool]:
-    """The course secret that seeds the hidden inputs, and whether it was just created.
-
-    Without a secret the hidden inputs would follow from the project's code
-    alone, and anyone with it could compute them. So a secret is required:
-    the one given, else the one kept in ``out/.gdlab-secret``, else a new
-    random one written there (readable by its owner only), which later runs
-    into the same folder reuse.
-
-    Parameters
-    ----------
-    out : Path
-        The gradebook folder.
-    secret : str, optional
-        A secret given by the instructor (``--secret`` or ``GDLAB_SECRET``).
-
-    Raises
-    ------
-    ValueError
-        When the given secret is empty.
-    """
-    if secret is not None:
-        if not secret.strip():
-            raise ValueError("the course secret must not be empty")
-        return secret, False
-    path = out / SECRET_FILE
-    if path.is_file():
-        kept = path.read_text(encoding="utf-8").strip()
-        if kept:
-            return kept, False
-    out.mkdir(parents=True, exist_ok=True)
-    kept = secrets.token_hex(16)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(kept + "\n")
-    return kept, True
-
-
-def hidden_seed(secret: str) -> int:
-    """The seed of the hidden cases: one draw per course secret, the same for every student."""
-    digest = hashlib.sha256(f"gdlab hidden inputs\0{secret}".encode()).digest()
-    return int.from_bytes(digest[:4], "big")
-
-
-def secret_fingerprint(secret: str) -> str:
-    """A short, one-way name of the secret, recorded in every result."""
-    return hashlib.sha256(f"gdlab secret fingerprint\0{secret}".encode()).hexdigest()[:16]
 
 
 def previous_result(out: Path, name: str) -> SubmissionResult | None:
@@ -270,17 +218,15 @@ def _unrun(name: str, prepared: Prepared, why: str) -> dict[str, results.Exercis
     }
 
 
-def _stamp(
-    result: SubmissionResult, name: str, notes: list[str], secret: str, sandbox: str
-) -> None:
+def _stamp(result: SubmissionResult, name: str, notes: list[str], settings: RunSettings) -> None:
     """What every result records besides its tests: name, notes, sandbox, secret."""
     result.submission, result.notes = name, notes
-    result.sandbox = result.sandbox or sandbox
-    result.secret = secret_fingerprint(secret)
+    result.sandbox = result.sandbox or settings.level
+    result.secret = settings.fingerprint
     result.isolation = isolation(result.sandbox).summary
 
 
-def _graded(prepared: Prepared, name: str, secret: str, sandbox: str) -> SubmissionResult:
+def _graded(prepared: Prepared, name: str, settings: RunSettings) -> SubmissionResult:
     """The result of a prepared entry: its suites' run, or why there was none."""
     if prepared.fatal:
         return SubmissionResult(
@@ -289,7 +235,7 @@ def _graded(prepared: Prepared, name: str, secret: str, sandbox: str) -> Submiss
             fatal=prepared.fatal,
             fatal_kind=prepared.fatal_kind,
         )
-    written, failure = _run_suites(prepared, hidden_seed(secret), sandbox)
+    written, failure = _run_suites(prepared, settings.seed, settings.level)
     if failure:
         return SubmissionResult(
             name, _unrun(name, prepared, "not graded: " + failure), grader_problems=[failure]
@@ -319,14 +265,15 @@ def grade_one(
     work: Path,
     *,
     force: bool,
-    secret: str,
-    sandbox: str,
+    settings: RunSettings,
     fingerprint: str,
 ) -> Outcome:
     """Grade one entry (or reuse its unchanged result) and write its files.
 
     Its modules are prepared in a folder of ``work`` that the grader names,
-    removed afterwards whatever happens.
+    removed afterwards whatever happens. ``settings`` are the run's (see
+    :func:`~autograder.grading.run_settings.decide_run`), ``fingerprint``
+    the grader's (:func:`grader_fingerprint`).
     """
     name = entry.name
     folder = Path(tempfile.mkdtemp(prefix="entry-", dir=work))
@@ -338,12 +285,12 @@ def grade_one(
             previous is not None
             and previous.digest == prepared.digest
             and previous.grader == fingerprint
-            and previous.secret == secret_fingerprint(secret)
+            and previous.secret == settings.fingerprint
             and previous.status != results.NEEDS_REGRADE
         ):
             return Outcome(name, previous, skipped=True, entry=entry.shown)
-        result = _graded(prepared, name, secret, sandbox)
-        _stamp(result, name, prepared.notes, secret, sandbox)
+        result = _graded(prepared, name, settings)
+        _stamp(result, name, prepared.notes, settings)
         result.digest, result.grader = prepared.digest, fingerprint
         _write_result(out, result)
         return Outcome(name, result, entry=entry.shown)
@@ -365,7 +312,7 @@ def _failure(error: Exception) -> str:
 
 
 def failed_outcome(
-    entry: NamedEntry, out: Path, error: Exception, *, secret: str, sandbox: str, fingerprint: str
+    entry: NamedEntry, out: Path, error: Exception, *, settings: RunSettings, fingerprint: str
 ) -> Outcome:
     """The outcome of an entry whose grading raised: it needs a regrade.
 
@@ -379,7 +326,7 @@ def failed_outcome(
     }
     result = SubmissionResult(entry.name, unrun, grader_problems=[why], grader=fingerprint)
     with contextlib.suppress(Exception):  # the failure may have been there
-        _stamp(result, entry.name, cap_notes(list(entry.notes)), secret, sandbox)
+        _stamp(result, entry.name, cap_notes(list(entry.notes)), settings)
     for path, text in (
         (out / "results" / f"{entry.name}.json", lambda: json.dumps(result.to_dict(), indent=1)),
         (out / "feedback" / f"{entry.name}.md", lambda: reports.feedback_markdown(result)),
@@ -438,6 +385,7 @@ def grade_class(
     sandbox: str | None = None,
     progress: Callable[[Outcome], None] | None = None,
     only: list[str] | None = None,
+    settings: RunSettings | None = None,
 ) -> BatchReport:
     """Grade every entry of ``submissions`` into ``out``.
 
@@ -458,15 +406,22 @@ def grade_class(
         course secret).
     secret : str, optional
         The course secret that seeds the hidden cases; by default the one kept
-        in ``out`` (see :func:`course_secret`).
+        in ``out``, else a new one kept there (see
+        :func:`~autograder.grading.run_settings.decide_run`). Only without
+        ``settings``.
     sandbox : str, optional
-        Sandbox level, already checked by the caller; the strongest available
-        by default.
+        Sandbox level; the strongest available by default. Only without
+        ``settings``.
     progress : callable, optional
         Called with each finished :class:`Outcome`.
     only : list of str, optional
         Regrade these submissions (gradebook names) only; the others keep
         their earlier results.
+    settings : RunSettings, optional
+        The run's sandbox level and course secret, as the caller decided them
+        with :func:`~autograder.grading.run_settings.decide_run`; decided here
+        once, from ``secret`` and ``sandbox``, when not given. A new secret
+        is kept in ``out`` (:func:`~autograder.grading.run_settings.keep_secret`).
 
     Returns
     -------
@@ -477,19 +432,26 @@ def grade_class(
     GradingRefused
         Before anything is graded: see :func:`entries_of`,
         :func:`check_same_secret`, and unknown names in ``only``.
+    ValueError
+        When ``settings`` is given with ``secret`` or ``sandbox``, or the
+        secret given is empty.
+    RuntimeError
+        When the wanted sandbox level does not work here.
     """
+    if settings is not None and (secret is not None or sandbox is not None):
+        raise ValueError("give the run's settings, or its secret and sandbox level, not both")
     entries = entries_of(submissions, out)
     names = [entry.name for entry in entries]
     if only:
         unknown = sorted(set(only) - set(names))
         if unknown:
             raise GradingRefused(f"no submission called {', '.join(unknown)} in {submissions}")
-    sandbox = sandbox or choose_level()
-    if secret is None:
-        secret, _ = course_secret(out)
+    if settings is None:
+        settings = decide_run(out, secret, sandbox)
+    keep_secret(out, settings)
     fingerprint = grader_fingerprint()
     if not force:
-        check_same_secret(out, secret_fingerprint(secret), names)
+        check_same_secret(out, settings.fingerprint, names)
     out.mkdir(parents=True, exist_ok=True)
     report = BatchReport()
     chosen = [entry for entry in entries if not only or entry.name in only]
@@ -500,7 +462,7 @@ def grade_class(
     with tempfile.TemporaryDirectory(prefix="gdlab-intake-", ignore_cleanup_errors=True) as work:
 
         def task(entry: NamedEntry) -> Outcome:
-            options = {"secret": secret, "sandbox": sandbox, "fingerprint": fingerprint}
+            options = {"settings": settings, "fingerprint": fingerprint}
             try:
                 return grade_one(entry, out, Path(work), force=force or bool(only), **options)
             except Exception as error:  # a bug of ours, a full disk: this entry only

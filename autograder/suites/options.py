@@ -10,7 +10,7 @@ import pytest
 
 from autograder.grading.pytest_run import RunOptions
 from autograder.registry import load_registry
-from autograder.sandbox.levels import choose_level
+from autograder.sandbox.levels import LEVELS, strongest_level
 
 _OPTIONS = pytest.StashKey[RunOptions]()
 _LEVEL = pytest.StashKey[str]()
@@ -39,10 +39,17 @@ def run_options(config: pytest.Config) -> RunOptions:
 
 
 def run_level(config: pytest.Config) -> str:
-    """The run's sandbox level: the one its options name, or the strongest available,
-    chosen once per run."""
+    """The run's sandbox level: the one its options name, else the strongest available.
+
+    A named level was decided and tried by whoever started the run (the batch,
+    once for the whole class; see :func:`autograder.grading.run_settings.decide_run`),
+    so it is taken as it is, not probed again in every submission's run.
+    """
     if _LEVEL not in config.stash:
-        config.stash[_LEVEL] = choose_level(run_options(config).sandbox)
+        named = run_options(config).sandbox
+        if named is not None and named not in LEVELS:
+            raise pytest.UsageError(f"unknown sandbox level {named!r}; known: {LEVELS}")
+        config.stash[_LEVEL] = named or strongest_level()
     return config.stash[_LEVEL]
 
 
