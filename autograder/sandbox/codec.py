@@ -43,6 +43,9 @@ because every bound is checked before the objects it limits are built:
 
 Encoding refuses the same values, so an honest worker never sends a message
 that the grader refuses: a too-large result becomes a ``not_plain`` answer.
+
+Over 300 lines on purpose: the worker loads this one file beside itself, and
+the encoder, the decoder and the bounds both sides apply are one grammar.
 """
 
 from __future__ import annotations

@@ -25,6 +25,9 @@ memory and reads the worker's answers as plain data only, so no level lets a
 submission score what it did not compute; the stronger levels also protect
 the machine and the grader's files. :func:`isolation` says what a level
 protects on this machine, in words an instructor can act on.
+
+Over 300 lines on purpose: each level's command line, its probe and what it
+protects are kept side by side, so a change to one level shows in all three.
 """
 
 from __future__ import annotations
