@@ -1,8 +1,7 @@
-"""Exercise 2, gradients: all the grader knows of it.
+"""Exercise 2, gradients: everything the grader knows of it.
 
-In order: the contract's figures, the valid and invalid cases drawn for each
-student, the advice (checks worth 0 points) and the catalogue of common
-mistakes. The types they are declared with are in :mod:`autograder.contract`.
+Its sections follow :mod:`autograder.course`; the types are in
+:mod:`autograder.contract`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
-"""Exercise 5, momentum and random restarts: all the grader knows of it.
+"""Exercise 5, momentum and random restarts: everything the grader knows of it.
 
-In order: the contract's figures, the valid and invalid cases drawn for each
-student, the properties the mathematics promises, the advice (checks worth 0
-points), the catalogue of common mistakes and the picture in the feedback.
-The types they are declared with are in :mod:`autograder.contract`.
+Its sections follow :mod:`autograder.course`; the types are in
+:mod:`autograder.contract`.
 
 Over 300 lines on purpose: one exercise's grading material is read together.
 """
