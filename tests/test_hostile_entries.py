@@ -27,8 +27,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from autograder import results
-from autograder.grading.batch import entries_of, grade_class
-from autograder.grading.intake import MAX_NOTES, name_hash, prepare
+from autograder.grading.batch import grade_class
+from autograder.grading.entry_names import name_hash
+from autograder.grading.gradebook import entries_of
+from autograder.grading.intake import MAX_NOTES, prepare
 from autograder.paths import SOLUTIONS_DIR
 
 SECRET = "hostile-entries-secret"

@@ -24,24 +24,14 @@ from autograder import results
 from autograder.contract.pictures import series_of
 from autograder.course import grading_of, reference_of
 from autograder.grading import drawing, reports
-from autograder.grading.reports import (
-    class_summary,
-    feedback_markdown,
-    grades_csv,
-    markdown_text,
-    plot_name,
-    write_atomically,
-)
+from autograder.grading.atomic_write import write_atomically
+from autograder.grading.escaping import TEXT_LIMIT, markdown_text
+from autograder.grading.feedback import SHOWN_NOTES, feedback_markdown
+from autograder.grading.reports import class_summary, grades_csv, plot_name
 from autograder.registry import get_exercise
-from autograder.results import (
-    MAX_DOCUMENT_BYTES,
-    MAX_POINTS,
-    ExerciseResult,
-    SubmissionResult,
-    TestResult,
-    score_exercise,
-    unrun_exercise,
-)
+from autograder.result_bounds import MAX_DOCUMENT_BYTES, MAX_POINTS
+from autograder.results import ExerciseResult, SubmissionResult, TestResult
+from autograder.scoring import score_exercise, unrun_exercise
 
 MAX_FILE_BYTES = 2 << 20  # the gradebook's promise: no file over 2 MiB for any submission
 
@@ -270,7 +260,7 @@ def test_invisible_characters_and_line_breaks_never_reach_the_feedback():
 
 def test_long_texts_are_cut_and_say_so():
     shown = markdown_text("x" * 100_000)
-    assert shown == "x" * reports.TEXT_LIMIT + "…"
+    assert shown == "x" * TEXT_LIMIT + "…"
 
 
 # -- the gradebook ------------------------------------------------------------------
@@ -341,7 +331,7 @@ def test_a_huge_history_and_200000_notes_keep_every_file_small(tmp_path):
     for path in (document, feedback, picture):
         assert path.stat().st_size <= MAX_FILE_BYTES, path.name
     shown = feedback.read_text(encoding="utf-8")
-    assert shown.count("- Note: ") == reports.SHOWN_NOTES
+    assert shown.count("- Note: ") == SHOWN_NOTES
     assert "- ... and 199,980 more notes" in shown
     kept = SubmissionResult.from_dict(json.loads(document.read_text(encoding="utf-8")))
     assert len(kept.notes) + kept.notes_left_out == 200_000

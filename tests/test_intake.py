@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import intake
+from autograder.grading import entry_limits, entry_names, folders, intake, zips
 from autograder.grading.intake import (
     Prepared,
     discover,
@@ -218,12 +218,12 @@ DEBRIS = {
 }
 
 
-
 def make_entry(folder: Path, name: str, files: dict, kind: str) -> Path:
     """A submission called ``name`` in ``folder``: a folder, or a zip of the same files."""
     if kind == "folder":
         return make_folder(folder / name, files)
     return make_zip(folder / f"{name}.zip", files)
+
 
 @pytest.mark.parametrize("kind", ["folder", "zip"])
 def test_debris_is_ignored_silently(tmp_path, kind):
@@ -668,7 +668,7 @@ def test_a_fifo_in_a_folder_is_skipped_without_blocking(tmp_path):
 
 @pytest.mark.parametrize("kind", ["folder", "zip"])
 def test_a_file_over_the_size_limit_is_ignored_as_too_large(tmp_path, monkeypatch, kind):
-    monkeypatch.setattr(intake, "MAX_FILE_BYTES", 200)
+    monkeypatch.setattr(folders if kind == "folder" else zips, "MAX_FILE_BYTES", 200)
     files = complete()
     files["exercise4/learning_rate.py"] = b"# padding\n" * 100 + b"BIG = 1\n"
     if kind == "folder":
@@ -694,7 +694,7 @@ def _central_header(data: bytearray, name: bytes) -> int:
 
 
 def test_a_zip_member_whose_size_header_lies_is_not_trusted(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_FILE_BYTES", 200)
+    monkeypatch.setattr(zips, "MAX_FILE_BYTES", 200)
     files = complete()
     files["exercise4/learning_rate.py"] = b"# padding\n" * 100 + b"BIG = 1\n"
     entry = make_zip(tmp_path / "ben.zip", files, compression=zipfile.ZIP_DEFLATED)
@@ -912,30 +912,32 @@ def test_a_huge_codec_name_gives_a_short_problem(tmp_path):
 
 
 def test_display_name_escapes_bytes_that_are_not_utf8_and_control_characters():
-    assert intake.display_name("José 漢字 😀") == "José 漢字 😀"
-    assert intake.display_name(os.fsdecode(b"caf\xe9")) == "caf\\xe9"
-    assert intake.display_name("line\nbreak\ttab\x1b[31m") == "line\\nbreak\\ttab\\x1b[31m"
-    assert intake.display_name("a\u202eb\x00c") == "a\\u202eb\\x00c"
-    assert intake.display_name("half" + SMILE_HALF) == "half\\ud83d"
-    assert intake.display_name("back\\slash") == "back\\\\slash"
+    assert entry_names.display_name("José 漢字 😀") == "José 漢字 😀"
+    assert entry_names.display_name(os.fsdecode(b"caf\xe9")) == "caf\\xe9"
+    assert entry_names.display_name("line\nbreak\ttab\x1b[31m") == "line\\nbreak\\ttab\\x1b[31m"
+    assert entry_names.display_name("a\u202eb\x00c") == "a\\u202eb\\x00c"
+    assert entry_names.display_name("half" + SMILE_HALF) == "half\\ud83d"
+    assert entry_names.display_name("back\\slash") == "back\\\\slash"
     for name in ("caf\\xe9", os.fsdecode(b"caf\xe9")):
-        intake.display_name(name).encode("utf-8")
-    assert intake.display_name("caf\\xe9") != intake.display_name(os.fsdecode(b"caf\xe9"))
+        entry_names.display_name(name).encode("utf-8")
+    assert entry_names.display_name("caf\\xe9") != entry_names.display_name(
+        os.fsdecode(b"caf\xe9")
+    )
 
 
 def test_a_long_name_is_cut_at_a_character_boundary_and_hashed(tmp_path):
     name = "é" * 150 + ".zip"  # 300 bytes before the suffix
-    graded = intake.gradebook_name(name)
+    graded = entry_names.gradebook_name(name)
     shown, digest = graded.rsplit("~", 1)
-    assert shown == "é" * 50 and len(shown.encode()) == intake.MAX_NAME_BYTES
-    assert digest == intake.name_hash(name) and len(digest) == intake.NAME_HASH_LENGTH
-    assert intake.gradebook_name("a" + name) != graded
-    assert intake.gradebook_name(name) == graded  # stable
+    assert shown == "é" * 50 and len(shown.encode()) == entry_names.MAX_NAME_BYTES
+    assert digest == entry_names.name_hash(name) and len(digest) == entry_names.NAME_HASH_LENGTH
+    assert entry_names.gradebook_name("a" + name) != graded
+    assert entry_names.gradebook_name(name) == graded  # stable
     assert len(f".{graded}-exercise6.png.123456.tmp".encode()) < 255
-    assert intake.gradebook_name("alice.zip") == "alice"
+    assert entry_names.gradebook_name("alice.zip") == "alice"
 
 
-def named(tmp_path: Path, *names: str | bytes) -> dict[str, intake.NamedEntry]:
+def named(tmp_path: Path, *names: str | bytes) -> dict[str, entry_names.NamedEntry]:
     """Entries made in ``tmp_path`` (folders, or zips for ``.zip``), named; by file name."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     for name in names:
@@ -944,7 +946,7 @@ def named(tmp_path: Path, *names: str | bytes) -> dict[str, intake.NamedEntry]:
             make_zip(path, complete())
         else:
             make_folder(path, complete())
-    return {entry.path.name: entry for entry in intake.name_entries(discover(tmp_path))}
+    return {entry.path.name: entry for entry in entry_names.name_entries(discover(tmp_path))}
 
 
 NFC, NFD = "Jos\u00e9", "Jose\u0301"
@@ -958,7 +960,7 @@ def test_colliding_names_get_distinct_stable_names_and_a_note(tmp_path):
     for file_name in ("bob", "bob.zip", "bob.zip.zip", "Bob", NFC, NFD):
         entry = entries[file_name]
         stem = file_name.removesuffix(".zip")
-        assert entry.name == f"{stem}~{intake.name_hash(file_name)}"
+        assert entry.name == f"{stem}~{entry_names.name_hash(file_name)}"
         (note,) = entry.notes
         assert note.startswith(f"graded as {entry.name}: ") and "also called" in note
     bob_note = entries["bob"].notes[0]
@@ -975,7 +977,7 @@ def test_a_renamed_entry_keeps_its_name_whatever_the_other_entries(tmp_path):
 
 
 def test_a_name_like_a_renamed_one_does_not_collide_with_it(tmp_path):
-    taken = f"bob~{intake.name_hash('bob.zip')}"
+    taken = f"bob~{entry_names.name_hash('bob.zip')}"
     entries = named(tmp_path, "bob", "bob.zip", taken)
     names = [entry.name for entry in entries.values()]
     assert len({name.casefold() for name in names}) == 3
@@ -986,11 +988,11 @@ def test_a_name_like_a_renamed_one_does_not_collide_with_it(tmp_path):
 def test_undecodable_and_unprintable_names_are_escaped_and_hashed(tmp_path):
     entries = named(tmp_path, b"caf\xe9-latin1", "line\nbreak\x1b[31m", "n" * 222)
     latin = entries[os.fsdecode(b"caf\xe9-latin1")]
-    assert latin.name == f"caf\\xe9-latin1~{intake.name_hash(latin.path.name)}"
+    assert latin.name == f"caf\\xe9-latin1~{entry_names.name_hash(latin.path.name)}"
     assert latin.shown == "caf\\xe9-latin1"
     assert entries["line\nbreak\x1b[31m"].name.startswith("line\\nbreak\\x1b[31m~")
     long = entries["n" * 222]
-    assert long.name == "n" * intake.MAX_NAME_BYTES + "~" + intake.name_hash("n" * 222)
+    assert long.name == "n" * entry_names.MAX_NAME_BYTES + "~" + entry_names.name_hash("n" * 222)
     assert "longer than 100 bytes" in long.notes[0]
     for entry in entries.values():
         assert entry.name.isprintable() and entry.name.encode("utf-8")
@@ -1049,13 +1051,13 @@ def test_a_folder_walk_stops_after_its_bound_with_a_note(tmp_path):
     entry = make_folder(tmp_path / "jude", complete())
     crowd = entry / "zz-crowd"
     crowd.mkdir()
-    for number in range(intake.MAX_FOLDER_ENTRIES + 50):
+    for number in range(folders.MAX_FOLDER_ENTRIES + 50):
         (crowd / f"{number:05d}").mkdir()
     target = tmp_path / "out"
     prepared = prepare(entry, target)
     assert_complete(prepared, target)  # the exercises come first in name order
     assert prepared.notes == [
-        f"stopped reading the folder after {intake.MAX_FOLDER_ENTRIES:,} files and folders; "
+        f"stopped reading the folder after {folders.MAX_FOLDER_ENTRIES:,} files and folders; "
         "the rest was ignored"
     ]
 
@@ -1064,7 +1066,7 @@ def test_hidden_folders_are_not_walked(tmp_path):
     entry = make_folder(tmp_path / "kurt", complete())
     hidden = entry / ".git" / "objects"
     hidden.mkdir(parents=True)
-    for number in range(intake.MAX_FOLDER_ENTRIES + 50):
+    for number in range(folders.MAX_FOLDER_ENTRIES + 50):
         (hidden / f"{number:05d}").touch()
     target = tmp_path / "out"
     prepared = prepare(entry, target)
@@ -1081,7 +1083,7 @@ def _set_declared_members(path: Path, count: int) -> None:
 
 def test_a_zip_declaring_too_many_members_is_refused_before_it_is_parsed(tmp_path):
     entry = make_zip(tmp_path / "lena.zip", complete())
-    _set_declared_members(entry, intake.MAX_MEMBERS + 1)
+    _set_declared_members(entry, zips.MAX_MEMBERS + 1)
     target = tmp_path / "out"
     prepared = prepare(entry, target)
     assert_fatal(prepared, target, "lena.zip declares 10,001 members", "at most 10,000")
@@ -1091,7 +1093,7 @@ def test_a_zip_declaring_too_many_members_is_refused_before_it_is_parsed(tmp_pat
 def test_a_zip_lying_about_its_member_count_is_refused_too(tmp_path):
     entry = tmp_path / "milo.zip"
     with zipfile.ZipFile(entry, "w") as archive:
-        for number in range(intake.MAX_MEMBERS + 1):
+        for number in range(zips.MAX_MEMBERS + 1):
             archive.writestr(zipfile.ZipInfo(f"x/{number}"), b"")
     _set_declared_members(entry, 6)
     target = tmp_path / "out"
@@ -1101,7 +1103,7 @@ def test_a_zip_lying_about_its_member_count_is_refused_too(tmp_path):
 def test_a_zip_with_a_comment_and_many_members_is_still_counted(tmp_path):
     entry = tmp_path / "nina.zip"
     with zipfile.ZipFile(entry, "w") as archive:
-        for number in range(intake.MAX_MEMBERS + 1):
+        for number in range(zips.MAX_MEMBERS + 1):
             archive.writestr(zipfile.ZipInfo(f"x/{number}"), b"")
         archive.comment = b"the end record is no longer the last 22 bytes" * 1000
     target = tmp_path / "out"
@@ -1131,21 +1133,21 @@ def test_member_names_with_control_characters_are_noted_escaped(tmp_path):
 @pytest.mark.parametrize("kind", ["folder", "zip"])
 def test_files_beyond_the_file_bound_are_ignored_with_one_note(tmp_path, kind):
     files: dict = complete()
-    files.update({f"zz/{number:04d}.txt": b"" for number in range(intake.MAX_FILES + 30)})
+    files.update({f"zz/{number:04d}.txt": b"" for number in range(entry_limits.MAX_FILES + 30)})
     entry = make_entry(tmp_path, "quin", files, kind)
     target = tmp_path / "out"
     prepared = prepare(entry, target)
     assert_complete(prepared, target)
     (note,) = prepared.notes
     assert note.startswith("ignored zz/") and "every file after it" in note
-    assert f"at most {intake.MAX_FILES} files" in note
+    assert f"at most {entry_limits.MAX_FILES} files" in note
 
 
 def test_a_zip_declaring_a_huge_member_list_is_refused_before_it_is_parsed(tmp_path):
     entry = make_zip(tmp_path / "rosa.zip", complete())
     data = bytearray(entry.read_bytes())
     end = data.rfind(b"PK\x05\x06")
-    data[end + 12 : end + 16] = (intake.MAX_DIRECTORY_BYTES + 1).to_bytes(4, "little")
+    data[end + 12 : end + 16] = (zips.MAX_DIRECTORY_BYTES + 1).to_bytes(4, "little")
     entry.write_bytes(bytes(data))
     target = tmp_path / "out"
     prepared = prepare(entry, target)

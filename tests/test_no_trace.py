@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.batch import _run_suites
 from autograder.grading.intake import prepare
+from autograder.grading.pytest_run import run_in_subprocess
 from autograder.grading.run_settings import hidden_seed
 from autograder.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
@@ -596,7 +596,9 @@ def test_a_batch_killed_at_its_budget_leaves_no_trace(tmp_path, level, token, op
     watcher = threading.Thread(target=watch)
     watcher.start()
     try:
-        written, failure = _run_suites(prepared, 7, level, budget=25.0)
+        written, failure = run_in_subprocess(
+            prepared.folder, prepared.problem_records(), 7, level, budget=25.0
+        )
     finally:
         done.set()
         watcher.join()

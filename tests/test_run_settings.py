@@ -59,13 +59,13 @@ def test_a_batch_decides_its_level_and_secret_once_for_all_submissions(tmp_path,
         counted(run_settings, name)
     counted(batch, "decide_run")
     seeds = []
-    run_suites = batch._run_suites
+    run_suites = batch.run_in_subprocess
 
-    def recorded(prepared, seed, sandbox, *arguments, **keywords):
+    def recorded(folder, problems, seed, sandbox, *arguments, **keywords):
         seeds.append((seed, sandbox))
-        return run_suites(prepared, seed, sandbox, *arguments, **keywords)
+        return run_suites(folder, problems, seed, sandbox, *arguments, **keywords)
 
-    monkeypatch.setattr(batch, "_run_suites", recorded)
+    monkeypatch.setattr(batch, "run_in_subprocess", recorded)
 
     report = batch.grade_class(submissions, out, jobs=2, secret="the course secret")
 

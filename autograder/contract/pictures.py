@@ -10,7 +10,7 @@ Every ``compute`` and ``note`` is a call into the module: for the student's
 module each is a round trip into the sandbox, so an exercise declares only
 the few calls its picture needs.
 
-A series keeps at most :data:`~autograder.results.MAX_POINTS` values, cut as
+A series keeps at most :data:`~autograder.result_bounds.MAX_POINTS` values, cut as
 soon as they come back from the module: a history of millions of losses must
 not become millions of Python floats, nor a results file of hundreds of
 megabytes.
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.results import MAX_POINTS
+from autograder.result_bounds import MAX_POINTS
 
 #: Longest note kept: the contract's labels are short, and a student's
 #: answer must not swamp the legend.
@@ -101,7 +101,7 @@ def series_of(module: Any, picture: Picture) -> list[dict]:
         computed as a non-empty 1-D sequence of numbers, with ``"note": str``
         too when the series declares a note and it could be computed. A
         series whose note fails is kept, without the note. A series longer
-        than :data:`~autograder.results.MAX_POINTS` keeps its first values,
+        than :data:`~autograder.result_bounds.MAX_POINTS` keeps its first values,
         and ``"length": int`` says how many it had.
     """
     found = []

@@ -10,12 +10,12 @@ task, ``gdlab dev check`` fails and says so.
 Nothing is written unless every check passes: the name is ``exercise<N>``
 and new, the module and task are identifiers, the module is no other
 exercise's or reference module's, and no target file exists. The registry
-keeps its text byte for byte; the entry is appended.
+keeps its text byte for byte; the entry is appended. What the files say is
+:mod:`autograder.dev.scaffold_texts`'s (and its templates').
 """
 
 from __future__ import annotations
 
-import json
 import keyword
 import re
 import sys
@@ -23,18 +23,18 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.contract.cases import Case
-from autograder.course import Grading
+from autograder.dev.scaffold_texts import (
+    TODO,
+    answer_key_text,
+    grader_text,
+    reference_text,
+    registry_entry,
+    statement_text,
+)
 from autograder.dev.stubs import write_stub
 from autograder.paths import PROJECT_ROOT
 from autograder.registry import Exercise, RegistryError, parse_registry
 
-#: What ``gdlab dev new`` marks for the instructor to write.
-TODO = "TODO(instructor)"
-TIME_LIMIT = 10
-POINTS = 2
-PUBLIC_POINTS = 1
-TOLERANCE = "closed-form"
 MAX_TITLE = 72
 MAX_NAME = 40
 #: Top-level names a student module must not shadow in the grader's worker.
@@ -156,279 +156,6 @@ def _check_free(layout: Layout, known: tuple[Exercise, ...], name: str, module: 
     for path in layout.new_files:
         if path.exists():
             raise ScaffoldError(f"{path} exists: scaffolding would overwrite it")
-
-
-def registry_entry(name: str, title: str, module: str, task: str) -> str:
-    """The registry entry of a new exercise with one task, as TOML text.
-
-    Parameters
-    ----------
-    name, title, module, task : str
-        As :func:`scaffold_exercise` takes them.
-
-    Returns
-    -------
-    str
-        Starts with a blank line and ends with a newline.
-    """
-
-    def quoted(text: str) -> str:
-        return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
-
-    return (
-        "\n[[exercise]]\n"
-        f"name = {quoted(name)}\n"
-        f"title = {quoted(title)}\n"
-        f"module = {quoted(module)}\n"
-        f"time_limit = {TIME_LIMIT}\n"
-        "hints = []\n"
-        "\n[[exercise.task]]\n"
-        f"function = {quoted(task)}\n"
-        f"points = {POINTS}\n"
-        f"public_points = {PUBLIC_POINTS}\n"
-        f"todo = {quoted(f'write {task} as the statement says.')}\n"
-        f"hint = {quoted(f'Reread the graded rules of {task} in the statement.')}\n"
-        f"tolerance = {quoted(TOLERANCE)}\n"
-    )
-
-
-def _number(name: str) -> str:
-    return name[len("exercise") :]
-
-
-def answer_key_text(exercise: Exercise) -> str:
-    """The answer key's skeleton: its one task raises ``NotImplementedError``."""
-    task = exercise.tasks[0].function
-    return f'''"""Exercise {_number(exercise.name)}: {exercise.title.rstrip(".")}.
-
-{TODO}: a paragraph for students on what this exercise is about.
-
-Check your work with ``gdlab check {exercise.name}``.
-"""
-
-import numpy as np
-
-
-def {task}(x):
-    """{TODO}: one line on what {task} returns.
-
-    Parameters
-    ----------
-    x : array_like, shape (n,)
-        {TODO}: what x is; any integer or float dtype.
-
-    Returns
-    -------
-    numpy.ndarray of float64, shape (n,)
-        {TODO}: what {task} returns.
-    """
-    # BEGIN SOLUTION
-    x = np.asarray(x, dtype=np.float64)
-    raise NotImplementedError("write the answer key of {task}")
-    # END SOLUTION
-'''
-
-
-def reference_text(exercise: Exercise) -> str:
-    """The reference module's skeleton: same signature, raises ``NotImplementedError``."""
-    task = exercise.tasks[0].function
-    return f'''"""Exercise {_number(exercise.name)} — {exercise.title.rstrip(".")}.
-
-{TODO}: what the exercise computes, in a paragraph. Write this module
-independently of the answer key, from the statement.
-"""
-
-from __future__ import annotations
-
-import numpy as np
-from numpy.typing import ArrayLike
-
-__all__ = ["{task}"]
-
-
-def {task}(x: ArrayLike) -> np.ndarray:
-    """{TODO}: one line on what {task} returns.
-
-    Parameters
-    ----------
-    x : array_like, shape (n,)
-        {TODO}: what x is; any integer or float dtype.
-
-    Returns
-    -------
-    np.ndarray, shape (n,), float64
-        {TODO}: what {task} returns.
-    """
-    raise NotImplementedError("write the reference implementation of {task}")
-'''
-
-
-def _rule(title: str) -> str:
-    return f"# -- {title} ".ljust(81, "-")  # as wide as the other grader modules' rules
-
-
-def grader_text(exercise: Exercise) -> str:
-    """The grader module's skeleton, in the sections' order of the other exercises."""
-    task = exercise.tasks[0].function
-    return f'''"""Exercise {_number(exercise.name)} — {exercise.title.rstrip(".")}.
-
-All the grader knows of it, in order: the contract's figures, the valid and
-invalid cases drawn for each student, the properties, the advice (checks worth
-0 points), the catalogue of common mistakes and the feedback's picture. The
-types they are declared with are in :mod:`autograder.contract`; exercise1.py
-to exercise6.py show each in use.
-"""
-
-from __future__ import annotations
-
-from collections.abc import Iterator
-
-import numpy as np
-
-from autograder.contract.advice import Advice
-from autograder.contract.cases import CASES_PER_TASK, Case
-from autograder.contract.figures import Figure
-from autograder.contract.mistakes import Mistake
-
-{_rule("figures")}
-
-# {TODO}: add the statement's figures ("What a correct answer reproduces"),
-# for example (approx is in autograder.contract.figures):
-#     Figure(
-#         "{task}",
-#         "{task}([1, 2, 3])",
-#         lambda m: m.{task}([1, 2, 3]),
-#         approx("2.0", "4.0", "6.0"),
-#     ),
-FIGURES: tuple[Figure, ...] = ()
-
-
-{_rule("cases")}
-
-
-def cases(rng: np.random.Generator) -> Iterator[Case]:
-    """The valid and invalid cases, drawn from ``rng``."""
-    # {TODO}: adapt to the contract: sizes, dtypes, edge cases, and the
-    # inputs that must raise ValueError.
-    for i in range(CASES_PER_TASK):
-        n = int(rng.integers(1, 40))
-        x = rng.normal(0, 10, n)
-        yield Case("{task}", f"case {{i}}: {{n}} values", (x,))
-
-
-{_rule("properties")}
-
-# None yet. Optional: properties(rng) yields the promises of the mathematics
-# that the hidden tests check (see exercise3.py).
-
-
-{_rule("advice")}
-
-# Checks worth 0 points. After a change, paste
-# grading_of("{exercise.name}").advice_statement() into the statement.
-ADVICE: tuple[Advice, ...] = ()
-
-
-{_rule("mistakes")}
-
-MISTAKES: tuple[Mistake, ...] = ()
-
-
-{_rule("picture")}
-
-PICTURE = None
-'''
-
-
-def statement_text(exercise: Exercise) -> str:
-    """The statement's skeleton, with every paragraph the registry's checks ask for.
-
-    The points table, the time limit, the tolerances and the advice (none yet)
-    are generated from the registry entry; the prose is marked ``TODO(instructor)``.
-    """
-    rows = "\n".join(
-        f"| `{task.function}(x)` | {task.points} | {TODO}: what it must do and return. |"
-        for task in exercise.tasks
-    )
-    no_advice = Grading(exercise.name, (), _no_cases).advice_statement()
-    folder = f"{exercise.name}/{exercise.filename}"
-    return f"""# Exercise {_number(exercise.name)} — {exercise.title}
-
-{TODO}: two or three sentences: what students build here, and why.
-
-## The idea
-
-{TODO}: the intuition, in words.
-
-## The maths
-
-{TODO}: the formulas, with a worked example.
-
-## Your tasks
-
-Your file is `{folder}`. Total: {exercise.max_points} points.
-
-| function | points | what it must do and return |
-|---|---|---|
-{rows}
-
-### Graded rules
-
-{TODO}: the inputs each function is graded on, and the graded `ValueError`s, if any.
-
-Rules for every function:
-
-- Convert array-likes with `np.asarray(..., dtype=np.float64)`. Inputs may be lists, tuples, or
-  arrays of any integer or float dtype.
-- Never modify the caller's objects.
-- A scalar result is a Python `float` (a `np.float64` is accepted). An array result is a float64
-  `ndarray`.
-- No printing and no `plt.show()`.
-
-### Recommendations (0 points)
-
-{TODO}: the inputs outside the graded domain, and what we recommend there (the grader
-module's `ADVICE`).
-
-## What a correct answer reproduces
-
-{TODO}: the grader module's `FIGURES`, as students can check them by hand.
-
-## Check your work
-
-Run
-
-```
-gdlab check {exercise.name}
-```
-
-It runs the public tests on your file. The hidden tests used for grading check more, on inputs you
-cannot predict. So test the graded rules yourself too.
-
-A notebook `{exercise.name}/{exercise.module}.ipynb` is accepted in place of the `.py` file
-(its code cells form the module; `%` and `!` lines are dropped). If both exist, the `.py` file is
-graded.
-
-**Time.** Grading allows {exercise.time_limit:g} seconds of your code's running time for all the \
-tests of this exercise together. A function that runs too long (an infinite loop, for example) \
-fails that test and is not called again: its remaining tests fail at once, so that your other \
-functions are still graded in time.
-
-{exercise.tolerance_statement()}
-
-{no_advice}
-
-{TODO}: when the grader module has `ADVICE`, replace the paragraph above with
-`grading_of("{exercise.name}").advice_statement()`.
-
-## Common mistakes
-
-{TODO}: the grader module's `MISTAKES`, in words.
-"""
-
-
-def _no_cases(rng: object) -> tuple[Case, ...]:
-    return ()
 
 
 def _python(text: str, path: Path) -> str:

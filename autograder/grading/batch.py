@@ -6,7 +6,7 @@ finished result is written at once and atomically, and a rerun skips every
 submission whose content, grader and course secret are unchanged (unless the
 grader could not finish it last time), so a killed batch loses nothing that
 had finished. Entries are graded under the names intake gives them
-(distinct, printable, short: see :func:`~autograder.grading.intake.name_entries`),
+(distinct, printable, short: see :func:`~autograder.grading.entry_names.name_entries`),
 and an entry whose grading raises costs that entry only: it needs a regrade,
 and the others are graded.
 
@@ -19,13 +19,9 @@ refused unless every submission is regraded.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -33,28 +29,28 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import results
+from autograder import results, scoring
 from autograder.grading import drawing, reports
+from autograder.grading.atomic_write import write_atomically
+from autograder.grading.entry_names import NamedEntry, display_name
+from autograder.grading.feedback import feedback_markdown
+from autograder.grading.gradebook import (
+    GradingRefused,
+    check_same_secret,
+    entries_of,
+    grader_fingerprint,
+    previous_result,
+)
 from autograder.grading.intake import (
-    NamedEntry,
     Prepared,
     cap_notes,
-    discover,
-    display_name,
-    name_entries,
     prepare,
-    submission_name,
 )
-from autograder.grading.pytest_run import SUITES, RunOptions, pytest_arguments
-from autograder.grading.run_settings import SECRET_FILE, RunSettings, decide_run, keep_secret
+from autograder.grading.pytest_run import run_in_subprocess
+from autograder.grading.run_settings import RunSettings, decide_run, keep_secret
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
 from autograder.sandbox.levels import isolation
-from autograder.sandbox.server import sweep_run, wait_unreaped
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
-GRADER_SOURCES = ("autograder", "reference")
-STARTUP_SECONDS = 30.0
 
 
 @dataclass
@@ -64,7 +60,7 @@ class Outcome:
     Attributes
     ----------
     name : str
-        The gradebook name (see :func:`~autograder.grading.intake.name_entries`).
+        The gradebook name (see :func:`~autograder.grading.entry_names.name_entries`).
     result : SubmissionResult
     skipped : bool
         Its earlier result was reused: nothing changed since.
@@ -95,121 +91,10 @@ class BatchReport:
         return all(outcome.result.status == results.GRADED_STATUS for outcome in self.outcomes)
 
 
-class GradingRefused(Exception):
-    """The batch must not start: nothing has been graded or written."""
-
-
-def grader_fingerprint() -> str:
-    """A hash of the grader's own code and data: a change means regrading."""
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
-    for folder in (root, root.parent / "reference"):
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in (".py", ".toml", ".ini") and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(root.parent).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def previous_result(out: Path, name: str) -> SubmissionResult | None:
-    """The result written for ``name`` by an earlier run, if it is readable."""
-    try:
-        data = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
-        return SubmissionResult.from_dict(data)
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
-
-
-def check_same_secret(out: Path, fingerprint: str, names: list[str]) -> None:
-    """Refuse to mix results of two course secrets in one gradebook.
-
-    Raises
-    ------
-    GradingRefused
-        When an earlier result among ``names`` was graded with another secret.
-    """
-    others = []
-    for name in names:
-        previous = previous_result(out, name)
-        if previous is not None and previous.secret and previous.secret != fingerprint:
-            others.append(name)
-    if others:
-        raise GradingRefused(
-            f"{out} holds results graded with another course secret ({len(others)}, e.g. "
-            f"{others[0]}); grading with this one would mix two sets of hidden inputs in one "
-            "gradebook. Pass the secret used before (--secret, or keep OUT/.gdlab-secret), "
-            "grade into another folder, or pass --force to regrade everyone with this secret"
-        )
-
-
-def _run_suites(
-    prepared: Prepared, seed: int, sandbox: str, budget: float | None = None
-) -> tuple[dict | None, str | None]:
-    """Run every suite on a prepared folder in a fresh pytest process.
-
-    The seed, the level and intake's problems reach pytest in a private file,
-    never on its command line. The run makes its sandboxes' folders in a
-    private temporary folder of its own; afterwards, whatever happened (the
-    run may be killed at its time ``budget``, before it could stop its
-    sandboxes), every process and control group its sandboxes left is killed
-    and that folder removed (:func:`~autograder.sandbox.server.sweep_run`).
-    """
-    exercises = [exercise.name for exercise in load_registry()]
-    if budget is None:
-        budget = sum(exercise.time_limit for exercise in load_registry()) + STARTUP_SECONDS
-    with tempfile.TemporaryDirectory(prefix="gdlab-run-") as scratch:
-        results_file = Path(scratch) / "results.json"
-        options = RunOptions(seed, sandbox, prepared.problem_records()).write(Path(scratch))
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *pytest_arguments(prepared.folder, exercises, SUITES, results_file, options),
-        ]
-        # The sandboxes' folders go here; their private uid enters it, never lists it.
-        sandboxes = Path(tempfile.mkdtemp(prefix="gdlab-sandboxes-"))
-        sandboxes.chmod(0o711)
-        # A clean environment; HOME stays so that workers find the font cache.
-        environment = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": os.environ.get("HOME", scratch),
-            "LANG": "C.UTF-8",
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "TMPDIR": str(sandboxes),
-        }
-        try:
-            run = subprocess.Popen(
-                command,
-                cwd=scratch,
-                env=environment,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError as error:
-            shutil.rmtree(sandboxes, ignore_errors=True)
-            return None, f"the grading run did not start ({error})"
-        ended = False
-        try:
-            ended = wait_unreaped(run.pid, budget)
-        finally:
-            if not ended:
-                os.kill(run.pid, signal.SIGKILL)
-                wait_unreaped(run.pid, None)
-            # Swept before pytest is reaped: until then its pid, which names its
-            # sandboxes' uid and groups, cannot be another process's.
-            sweep_run(run.pid, sandboxes)
-            run.wait()
-        if not ended:
-            return None, f"the grading run took longer than its budget of {budget:g} s"
-        if not results_file.is_file():
-            return None, "the grading run ended without results"
-        return json.loads(results_file.read_text(encoding="utf-8")), None
-
-
 def _unrun(name: str, prepared: Prepared, why: str) -> dict[str, results.ExerciseResult]:
     """Every exercise as not run, with intake's problem where it has one."""
     return {
-        exercise.name: results.unrun_exercise(
+        exercise.name: scoring.unrun_exercise(
             exercise,
             prepared.problems.get(exercise.name, why),
             prepared.problem_records().get(exercise.name, {}).get("kind", results.MISSING),
@@ -235,7 +120,9 @@ def _graded(prepared: Prepared, name: str, settings: RunSettings) -> SubmissionR
             fatal=prepared.fatal,
             fatal_kind=prepared.fatal_kind,
         )
-    written, failure = _run_suites(prepared, settings.seed, settings.level)
+    written, failure = run_in_subprocess(
+        prepared.folder, prepared.problem_records(), settings.seed, settings.level
+    )
     if failure:
         return SubmissionResult(
             name, _unrun(name, prepared, "not graded: " + failure), grader_problems=[failure]
@@ -255,8 +142,8 @@ def _write_result(out: Path, result: SubmissionResult) -> None:
                 full_marks=graded.full_marks,
             )
     document = json.dumps(result.to_dict(), indent=1)
-    reports.write_atomically(out / "results" / f"{name}.json", document)
-    reports.write_atomically(out / "feedback" / f"{name}.md", reports.feedback_markdown(result))
+    write_atomically(out / "results" / f"{name}.json", document)
+    write_atomically(out / "feedback" / f"{name}.md", feedback_markdown(result))
 
 
 def grade_one(
@@ -321,7 +208,7 @@ def failed_outcome(
     """
     why = _failure(error)
     unrun = {
-        exercise.name: results.unrun_exercise(exercise, "not graded: " + why, results.MISSING)
+        exercise.name: scoring.unrun_exercise(exercise, "not graded: " + why, results.MISSING)
         for exercise in load_registry()
     }
     result = SubmissionResult(entry.name, unrun, grader_problems=[why], grader=fingerprint)
@@ -329,51 +216,11 @@ def failed_outcome(
         _stamp(result, entry.name, cap_notes(list(entry.notes)), settings)
     for path, text in (
         (out / "results" / f"{entry.name}.json", lambda: json.dumps(result.to_dict(), indent=1)),
-        (out / "feedback" / f"{entry.name}.md", lambda: reports.feedback_markdown(result)),
+        (out / "feedback" / f"{entry.name}.md", lambda: feedback_markdown(result)),
     ):
         with contextlib.suppress(Exception):  # already failing: the row is what matters
-            reports.write_atomically(path, text())
+            write_atomically(path, text())
     return Outcome(entry.name, result, entry=entry.shown)
-
-
-def entries_of(submissions: Path, out: Path) -> list[NamedEntry]:
-    """The class's entries and the names they are graded under (see :func:`name_entries`).
-
-    The output folder, and any other gradebook, is never an entry, even
-    when it lies inside the submissions folder.
-
-    Raises
-    ------
-    GradingRefused
-        When ``submissions`` looks like one student's folder (it holds
-        ``exercise1/`` ...) rather than a folder of students.
-    """
-    found = discover(submissions)
-    exercises = {exercise.name for exercise in load_registry()}
-    mistaken = sorted(
-        display_name(entry.name) for entry in found if submission_name(entry) in exercises
-    )
-    if mistaken:
-        raise GradingRefused(
-            f"{submissions} looks like one student's submission (it holds "
-            f"{', '.join(mistaken)}), not a class: point gdlab grade at the folder that holds "
-            "one folder or .zip per student"
-        )
-    target = os.path.realpath(out)
-    return name_entries(
-        [entry for entry in found if os.path.realpath(entry) != target and not is_gradebook(entry)]
-    )
-
-
-def is_gradebook(entry: Path) -> bool:
-    """Whether a folder is a gdlab output folder (it keeps a secret or results)."""
-    try:
-        return entry.is_dir() and (
-            (entry / SECRET_FILE).exists()
-            or ((entry / "grades.csv").is_file() and (entry / "results").is_dir())
-        )
-    except OSError:  # a name too long, a folder that cannot be looked into: a student's
-        return False
 
 
 def grade_class(
@@ -475,6 +322,6 @@ def grade_class(
                 if progress:
                     progress(outcome)
     graded = [outcome.result for outcome in report.outcomes]
-    reports.write_atomically(out / "grades.csv", reports.grades_csv(graded))
-    reports.write_atomically(out / "summary.md", reports.class_summary(graded))
+    write_atomically(out / "grades.csv", reports.grades_csv(graded))
+    write_atomically(out / "summary.md", reports.class_summary(graded))
     return report

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.course import grading_of
-from autograder.grading.reports import write_atomically
+from autograder.grading.atomic_write import write_atomically
 
 #: Relative slack when telling whether a student's value leaves the range
 #: shown: rounding must never make a correct curve "leave" it.
@@ -165,7 +165,7 @@ def render(exercise: str, curves: dict, path: Path, full_marks: bool = False) ->
         the legend shows after the label (and ``"length"``, see :func:`captions`).
     path : Path
         The PNG to write, through a temporary file in its folder and a rename
-        (see :func:`~autograder.grading.reports.write_atomically`).
+        (see :func:`~autograder.grading.atomic_write.write_atomically`).
     full_marks : bool, default False
         The exercise scored full marks: no note is written on the picture.
 

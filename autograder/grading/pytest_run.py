@@ -17,6 +17,10 @@ import contextlib
 import io
 import json
 import os
+import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,9 +28,13 @@ from pathlib import Path
 import pytest
 
 from autograder.paths import SUITES_DIR
+from autograder.registry import load_registry
 from autograder.results import SubmissionResult
+from autograder.sandbox.server import sweep_run, wait_unreaped
 
 SUITES = ("public", "hidden")
+#: Seconds a grading run may take beyond its exercises' time limits (importing, collecting).
+STARTUP_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -157,3 +165,91 @@ def run_in_process(
         if not results.is_file():
             raise RuntimeError(f"the grading run produced no results (pytest exit code {code})")
         return SubmissionResult.from_dict(json.loads(results.read_text(encoding="utf-8")))
+
+
+def run_in_subprocess(
+    folder: Path,
+    problems: dict[str, dict[str, str]],
+    seed: int,
+    sandbox: str,
+    budget: float | None = None,
+) -> tuple[dict | None, str | None]:
+    """Run every suite on a prepared submission folder in a fresh pytest process.
+
+    Parameters
+    ----------
+    folder : Path
+        The submission, laid out like ``exercises/``.
+    problems : dict
+        Intake's problems per exercise (see :class:`RunOptions`).
+    seed : int
+        Seed of the hidden cases.
+    sandbox : str
+        The sandbox level decided for the run.
+    budget : float, optional
+        Seconds the whole run may take; by default the exercises' time limits
+        plus :data:`STARTUP_SECONDS`.
+
+    Returns
+    -------
+    tuple
+        ``(results document, None)``, or ``(None, why)`` when the run did not
+        start, took longer than its budget or ended without results.
+
+    The seed, the level and intake's problems reach pytest in a private file,
+    never on its command line. The run makes its sandboxes' folders in a
+    private temporary folder of its own; afterwards, whatever happened (the
+    run may be killed at its time ``budget``, before it could stop its
+    sandboxes), every process and control group its sandboxes left is killed
+    and that folder removed (:func:`~autograder.sandbox.server.sweep_run`).
+    """
+    exercises = [exercise.name for exercise in load_registry()]
+    if budget is None:
+        budget = sum(exercise.time_limit for exercise in load_registry()) + STARTUP_SECONDS
+    with tempfile.TemporaryDirectory(prefix="gdlab-run-") as scratch:
+        results_file = Path(scratch) / "results.json"
+        options = RunOptions(seed, sandbox, problems).write(Path(scratch))
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *pytest_arguments(folder, exercises, SUITES, results_file, options),
+        ]
+        # The sandboxes' folders go here; their private uid enters it, never lists it.
+        sandboxes = Path(tempfile.mkdtemp(prefix="gdlab-sandboxes-"))
+        sandboxes.chmod(0o711)
+        # A clean environment; HOME stays so that workers find the font cache.
+        environment = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", scratch),
+            "LANG": "C.UTF-8",
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "TMPDIR": str(sandboxes),
+        }
+        try:
+            run = subprocess.Popen(
+                command,
+                cwd=scratch,
+                env=environment,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as error:
+            shutil.rmtree(sandboxes, ignore_errors=True)
+            return None, f"the grading run did not start ({error})"
+        ended = False
+        try:
+            ended = wait_unreaped(run.pid, budget)
+        finally:
+            if not ended:
+                os.kill(run.pid, signal.SIGKILL)
+                wait_unreaped(run.pid, None)
+            # Swept before pytest is reaped: until then its pid, which names its
+            # sandboxes' uid and groups, cannot be another process's.
+            sweep_run(run.pid, sandboxes)
+            run.wait()
+        if not ended:
+            return None, f"the grading run took longer than its budget of {budget:g} s"
+        if not results_file.is_file():
+            return None, "the grading run ended without results"
+        return json.loads(results_file.read_text(encoding="utf-8")), None

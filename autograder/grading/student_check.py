@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from autograder import results
-from autograder.grading import drawing, reports
+from autograder import results, scoring
+from autograder.grading import drawing, feedback, reports
 from autograder.grading.intake import prepare
 from autograder.grading.pytest_run import run_in_process
 from autograder.registry import get_exercise
@@ -48,7 +48,7 @@ def check(folder: Path, exercises: list[str]) -> SubmissionResult:
         )
     for name in exercises:
         if name not in result.exercises:
-            result.exercises[name] = results.unrun_exercise(
+            result.exercises[name] = scoring.unrun_exercise(
                 name, records[name]["problem"], records[name]["kind"], (results.PUBLIC,)
             )
     result.exercises = {name: result.exercises[name] for name in exercises}
@@ -101,7 +101,7 @@ def render(result: SubmissionResult, color: bool = True) -> str:
                     test.status, "FAIL"
                 )
                 lines.append(f"  {style(verdict, 'red')} {test.name}  [{points}]")
-                lines += [f"       {line}" for line in reports.failure_lines(test)]
+                lines += [f"       {line}" for line in feedback.failure_lines(test)]
             if any(test.status != results.PASSED for test in tests):
                 lines.append(f"       hint: {task.hint}")
             for test in entry.advice:

@@ -5,7 +5,7 @@ generic suites over the run's exercises, runs the tests exercise by exercise,
 and provides the ``submission`` fixture (a proxy to a sandboxed worker, one
 per exercise, shared by its public and hidden tests). What each test found is
 recorded by :mod:`autograder.suites.recording`; points are never written in
-the suites: :func:`autograder.results.score_exercise` scores the records once.
+the suites: :func:`autograder.scoring.score_exercise` scores the records once.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 For every test the recorder notes its exercise, task, suite, check, whether
 it is graded or advice (the exercise's grader module says), and whether it
 expects an error; then how it ended (:func:`describe`). At the end of the
-run it scores the records once (:func:`autograder.results.score_exercise`)
+run it scores the records once (:func:`autograder.scoring.score_exercise`)
 and writes them where the run was told.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import results
+from autograder import results, scoring
 from autograder.contract.cases import Case
 from autograder.contract.figures import Figure
 from autograder.contract.properties import Property
@@ -136,7 +136,7 @@ class ResultRecorder:
             if not tests:  # collected but never run (pytest stopped at a collection error)
                 continue
             problem = problems.get(name) or {}
-            exercises[name] = results.score_exercise(
+            exercises[name] = scoring.score_exercise(
                 name,
                 tests,
                 suites,
