@@ -1,0 +1,17 @@
+"""The small types each exercise's grader module is written with.
+
+========================= =====================================================
+module                    what it declares
+========================= =====================================================
+:mod:`.cases`             :class:`~.cases.Case`: one call of a task on inputs
+:mod:`.figures`           :class:`~.figures.Figure`: a number the contract states
+:mod:`.properties`        :class:`~.properties.Property`: a promise of the maths
+:mod:`.advice`            :class:`~.advice.Advice`: a check worth 0 points
+:mod:`.mistakes`          :class:`~.mistakes.Mistake`: a common mistake's variant
+:mod:`.pictures`          :class:`~.pictures.Picture`: curves for the feedback
+:mod:`.compare`           tolerances, and how two results are compared
+========================= =====================================================
+
+They depend on nothing of a particular exercise; :mod:`autograder.course`
+holds the exercises themselves.
+"""
