@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from autograder.contract.compare import Tolerance
+from autograder.contract.tolerances import Tolerance
 
 if sys.version_info >= (3, 11):
     import tomllib

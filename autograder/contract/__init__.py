@@ -9,7 +9,8 @@ module                    what it declares
 :mod:`.advice`            :class:`~.advice.Advice`: a check worth 0 points
 :mod:`.mistakes`          :class:`~.mistakes.Mistake`: a common mistake's variant
 :mod:`.pictures`          :class:`~.pictures.Picture`: curves for the feedback
-:mod:`.compare`           tolerances, and how two results are compared
+:mod:`.tolerances`        :class:`~.tolerances.Tolerance`: how close is equal
+:mod:`.compare`           how two results are compared
 ========================= =====================================================
 
 They depend on nothing of a particular exercise; :mod:`autograder.course`

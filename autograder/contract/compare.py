@@ -1,7 +1,8 @@
 """How a result is compared with the expected one, and how closely.
 
-:class:`Tolerance` is how closely a kind of result must match (the registry
-gives each task one); :func:`difference` describes how two results differ in
+How closely a kind of result must match is a
+:class:`~autograder.contract.tolerances.Tolerance` (the registry gives each
+task one); :func:`difference` describes how two results differ in
 value, :func:`type_difference` how a result's type breaks the contract's,
 :func:`plot_difference` how a plot falls short, and :func:`same_types` whether
 two results agree in type throughout. Each returns words for a student, or
@@ -11,38 +12,9 @@ two results agree in type throughout. Each returns words for a student, or
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    """How closely a kind of result must match the reference.
-
-    Attributes
-    ----------
-    name : str
-        The kind of quantity, e.g. ``"closed-form"``.
-    rtol, atol : float
-        Relative and absolute tolerance, as in :func:`numpy.isclose`:
-        ``|actual - expected| <= atol + rtol * |expected|``.
-    why : str
-        Why this kind of result gets this tolerance, for students.
-    """
-
-    name: str
-    rtol: float
-    atol: float
-    why: str
-
-    @property
-    def statement(self) -> str:
-        """The tolerance in words, for messages."""
-        if self.rtol == 0 and self.atol == 0:
-            return f"compared exactly: {self.why}"
-        return f"compared to a relative {self.rtol:g} and an absolute {self.atol:g}: {self.why}"
 
 
 def difference(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-12) -> str | None:
