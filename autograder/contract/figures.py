@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder.contract.calls import Expr
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -31,10 +33,14 @@ class Expected:
         The expected value in words, as the contract states it.
     matches : callable
         ``matches(actual) -> bool``.
+    spec : tuple
+        How it was made, as data: the name of the function of this module
+        that made it and its arguments (see :func:`expected_from_spec`).
     """
 
     description: str
     matches: Callable[[Any], bool]
+    spec: tuple = ()
 
 
 def approx(*printed: str) -> Expected:
@@ -71,12 +77,16 @@ def approx(*printed: str) -> Expected:
         )
 
     shown = printed[0] if len(printed) == 1 else "[" + ", ".join(printed) + "]"
-    return Expected(shown, matches)
+    return Expected(shown, matches, ("approx", *printed))
 
 
 def exactly(value: Any) -> Expected:
     """A string, integer or ``None`` that must be equal (and of the same type)."""
-    return Expected(repr(value), lambda actual: type(actual) is type(value) and actual == value)
+    return Expected(
+        repr(value),
+        lambda actual: type(actual) is type(value) and actual == value,
+        ("exactly", value),
+    )
 
 
 def within(target: float, tol: float) -> Expected:
@@ -88,12 +98,20 @@ def within(target: float, tol: float) -> Expected:
         except (TypeError, ValueError):
             return False
 
-    return Expected(f"within {tol:g} of {target:g}", matches)
+    return Expected(f"within {tol:g} of {target:g}", matches, ("within", target, tol))
 
 
 def holds(description: str) -> Expected:
     """A property computed by the figure itself, which must be ``True``."""
-    return Expected(description, lambda actual: actual is True)
+    return Expected(description, lambda actual: actual is True, ("holds", description))
+
+
+def expected_from_spec(spec: list | tuple) -> Expected:
+    """The :class:`Expected` that ``Expected.spec`` describes (read back from data)."""
+    makers = {"approx": approx, "exactly": exactly, "within": within, "holds": holds}
+    if not spec or spec[0] not in makers:
+        raise ValueError(f"not an expected value: {spec!r}")
+    return makers[spec[0]](*spec[1:])
 
 
 @dataclass(frozen=True)
@@ -106,15 +124,16 @@ class Figure:
         The graded function the figure exercises.
     claim : str
         What is computed, in the contract's terms.
-    compute : callable
-        ``compute(module)``: the computed value, from the module's functions.
+    compute : Expr
+        The computation, as data (:mod:`autograder.contract.calls`):
+        ``compute(module)`` gives the value from the module's functions.
     expected : Expected
         What it must come out as.
     """
 
     task: str
     claim: str
-    compute: Callable[[Any], Any]
+    compute: Expr
     expected: Expected
 
     def check(self, module: Any) -> tuple[bool, Any]:

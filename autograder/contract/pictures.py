@@ -18,13 +18,16 @@ megabytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from autograder.contract.calls import Expr, given
 from autograder.result_bounds import MAX_POINTS
+
+#: In a series' note, the curve the series computed.
+CURVE = given("curve")
 
 #: Longest note kept: the contract's labels are short, and a student's
 #: answer must not swamp the legend.
@@ -39,17 +42,18 @@ class Series:
     ----------
     label : str
         The curve's name in the legend.
-    compute : callable
-        ``compute(module)`` gives the values, a 1-D sequence of numbers.
-    note : callable or None
-        ``note(module, values)`` gives a short text drawn after the label
-        (such as the module's own verdict on the curve), or None for no note.
-        ``values`` is the float64 array that ``compute`` gave.
+    compute : Expr
+        ``compute(module)`` gives the values, a 1-D sequence of numbers
+        (a computation as data, :mod:`autograder.contract.calls`).
+    note : Expr or None
+        A short text drawn after the label (such as the module's own verdict
+        on the curve), or None for no note: ``note(module, curve=values)``,
+        where :data:`CURVE` stands for the float64 array ``compute`` gave.
     """
 
     label: str
-    compute: Callable[[Any], Any]
-    note: Callable[[Any, np.ndarray], Any] | None = None
+    compute: Expr
+    note: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ def series_of(module: Any, picture: Picture) -> list[dict]:
             item["length"] = int(values.size)
         if series.note is not None:
             try:
-                note = _note_text(series.note(module, values))
+                note = _note_text(series.note(module, curve=values))
             except Exception:  # as above: the curve is still worth drawing
                 note = None
             if note is not None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from autograder.contract.advice import Advice
+from autograder.contract.calls import call
 from autograder.contract.cases import CASES_PER_TASK, Case
 from autograder.contract.figures import Figure, approx
 from autograder.contract.mistakes import (
@@ -40,13 +41,13 @@ FIGURES = (
     Figure(
         "mse",
         "mse(actual prices, predicted prices)",
-        lambda m: m.mse(_PRICES_ACTUAL, _PRICES_PREDICTED),
+        call("mse", _PRICES_ACTUAL, _PRICES_PREDICTED),
         approx("235000000.0"),
     ),
     Figure(
         "best_slope",
         "best_slope(areas, prices, 1000, 1100, ..., 3900)",
-        lambda m: m.best_slope(_AREAS, _AREA_PRICES, _SLOPES),
+        call("best_slope", _AREAS, _AREA_PRICES, _SLOPES),
         approx("2600.0"),
     ),
 )

@@ -7,11 +7,11 @@ Its sections follow :mod:`autograder.course`; the types are in
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 
 from autograder.contract.advice import Advice
+from autograder.contract.calls import Call, below, call
 from autograder.contract.cases import CASES_PER_TASK, Case
 from autograder.contract.figures import Figure, approx, holds
 from autograder.contract.mistakes import (
@@ -30,26 +30,26 @@ _LINE_X = [0, 1, 2, 3, 4]
 _LINE_Y = [1, 3, 5, 7, 9]
 
 
-def _gradient_check(m: Any) -> float:
-    """Relative error between linear_gradient and numerical_gradient on fixed data."""
+def _gradient_check() -> Call:
+    """The relative error between linear_gradient and numerical_gradient on fixed data."""
     rng = np.random.default_rng(7)
     X, y, w = rng.standard_normal((20, 3)), rng.standard_normal(20), rng.standard_normal(3)
-    analytic = m.linear_gradient(w, X, y)
-    numeric = m.numerical_gradient(functions.Function("mean_squared", X=X, y=y), w)
-    return m.relative_error(analytic, numeric)
+    analytic = call("linear_gradient", w, X, y)
+    numeric = call("numerical_gradient", functions.Function("mean_squared", X=X, y=y), w)
+    return call("relative_error", analytic, numeric)
 
 
 FIGURES = (
     Figure(
         "mse_gradients",
         "mse_gradients(2, 10, x, 2x + 1): dL/db",
-        lambda m: m.mse_gradients(2.0, 10.0, _LINE_X, _LINE_Y)[1],
+        call("mse_gradients", 2.0, 10.0, _LINE_X, _LINE_Y)[1],
         approx("18.0"),
     ),
     Figure(
         "numerical_gradient",
         "relative error of linear_gradient against numerical_gradient",
-        lambda m: bool(float(_gradient_check(m)) < 1e-6),
+        below(_gradient_check(), 1e-6),
         holds("below 1e-6"),
     ),
 )

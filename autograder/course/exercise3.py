@@ -8,12 +8,13 @@ Over 300 lines on purpose: one exercise's grading material is read together.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from autograder.contract.advice import Advice
+from autograder.contract.calls import Call, call, grows_without_bound, nonincreasing
 from autograder.contract.cases import CASES_PER_TASK, Case
 from autograder.contract.figures import Figure, approx, holds
 from autograder.contract.mistakes import (
@@ -29,81 +30,80 @@ from reference import house_prices as ref3
 # -- figures --------------------------------------------------------------------
 
 
-def _is_nonincreasing(history: Sequence[float]) -> bool:
-    history = np.asarray(history, dtype=np.float64)
-    return bool(np.all(np.isfinite(history)) and np.all(np.diff(history) <= 0))
+def _fit(**kwargs: float) -> Call:
+    """fit on the contract's houses."""
+    return call("fit", ref3.SIZES, ref3.PRICES, **kwargs)
 
 
-def _grows_without_bound(history: Sequence[float]) -> bool:
-    history = np.asarray(history, dtype=np.float64)
-    return bool(not np.isfinite(history[-1]) or history[-1] > 1e6 * history[0])
+def _fit_standardized() -> Call:
+    return call("fit_standardized", ref3.SIZES, ref3.PRICES)
 
 
 FIGURES = (
     Figure(
         "fit",
         "fit(SIZES, PRICES): w",
-        lambda m: m.fit(ref3.SIZES, ref3.PRICES)[0],
+        _fit()[0],
         approx("0.1448887"),
     ),
     Figure(
         "fit",
         "fit(SIZES, PRICES): b",
-        lambda m: m.fit(ref3.SIZES, ref3.PRICES)[1],
+        _fit()[1],
         approx("50.000464"),
     ),
     Figure(
         "fit",
         "fit(SIZES, PRICES): history[0]",
-        lambda m: m.fit(ref3.SIZES, ref3.PRICES)[2][0],
+        _fit()[2][0],
         approx("9160.0"),
     ),
     Figure(
         "fit",
         "fit(SIZES, PRICES): history[-1]",
-        lambda m: m.fit(ref3.SIZES, ref3.PRICES)[2][-1],
+        _fit()[2][-1],
         approx("92.44238"),
     ),
     Figure(
         "fit",
         "fit(SIZES, PRICES): the loss never increases",
-        lambda m: _is_nonincreasing(m.fit(ref3.SIZES, ref3.PRICES)[2]),
+        nonincreasing(_fit()[2]),
         holds("a non-increasing history"),
     ),
     Figure(
         "fit",
         "fit(SIZES, PRICES, lr=2.2e-7): still converges",
-        lambda m: _is_nonincreasing(m.fit(ref3.SIZES, ref3.PRICES, lr=2.2e-7)[2]),
+        nonincreasing(_fit(lr=2.2e-7)[2]),
         holds("a non-increasing history"),
     ),
     Figure(
         "fit",
         "fit(SIZES, PRICES, lr=2.3e-7): diverges",
-        lambda m: _grows_without_bound(m.fit(ref3.SIZES, ref3.PRICES, lr=2.3e-7)[2]),
+        grows_without_bound(_fit(lr=2.3e-7)[2]),
         holds("a loss a million times above the start"),
     ),
     Figure(
         "fit_standardized",
         "fit_standardized(SIZES, PRICES): w",
-        lambda m: m.fit_standardized(ref3.SIZES, ref3.PRICES)[0],
+        _fit_standardized()[0],
         approx("0.136"),
     ),
     Figure(
         "fit_standardized",
         "fit_standardized(SIZES, PRICES): b",
-        lambda m: m.fit_standardized(ref3.SIZES, ref3.PRICES)[1],
+        _fit_standardized()[1],
         approx("70.0"),
     ),
     Figure(
         "fit_standardized",
         "fit_standardized(SIZES, PRICES): final loss",
-        lambda m: m.fit_standardized(ref3.SIZES, ref3.PRICES)[2][-1],
+        _fit_standardized()[2][-1],
         approx("48.0"),
     ),
     Figure(
         "fit_standardized",
         "fit_standardized(SIZES, PRICES): history[0]",
-        lambda m: m.fit_standardized(ref3.SIZES, ref3.PRICES)[2][0],
+        _fit_standardized()[2][0],
         approx("126260.0"),
     ),
 )
@@ -437,7 +437,7 @@ PICTURE = Picture(
     "MSE loss",
     True,
     (
-        Series("fit", lambda m: m.fit(ref3.SIZES, ref3.PRICES)[2]),
-        Series("fit_standardized", lambda m: m.fit_standardized(ref3.SIZES, ref3.PRICES)[2]),
+        Series("fit", _fit()[2]),
+        Series("fit_standardized", _fit_standardized()[2]),
     ),
 )

@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 
 from autograder.contract.advice import Advice
+from autograder.contract.calls import call, length
 from autograder.contract.cases import CASES_PER_TASK, Case
 from autograder.contract.figures import Figure, approx, exactly, within
 from autograder.contract.mistakes import (
     Mistake,
 )
-from autograder.contract.pictures import Picture, Series
+from autograder.contract.pictures import CURVE, Picture, Series
 from autograder.contract.properties import Property, first_rise
 from autograder.sandbox import functions
 from autograder.sandbox.functions import bowl_grad, quadratic_grad
@@ -48,7 +49,7 @@ def _lr_table_figures() -> list[Figure]:
             Figure(
                 "run_gd",
                 f"run_gd(grad, 0.0, lr={lr_text})[-1]",
-                lambda m, lr=lr: m.run_gd(functions.parabola_grad, 0.0, lr)[-1],
+                call("run_gd", functions.parabola_grad, 0.0, lr)[-1],
                 approx(last),
             )
         )
@@ -56,7 +57,7 @@ def _lr_table_figures() -> list[Figure]:
             Figure(
                 "classify",
                 f"classify(run_gd(grad, 0.0, lr={lr_text}), 2.0)",
-                lambda m, lr=lr: m.classify(ref4.run_gd(ref4.grad, 0.0, lr), 2.0),
+                call("classify", ref4.run_gd(ref4.grad, 0.0, lr), 2.0),
                 exactly(label),
             )
         )
@@ -68,20 +69,20 @@ FIGURES = (
     Figure(
         "run_gd",
         "run_gd(grad, 0.0, lr=1.5): iterates before stopping",
-        lambda m: len(m.run_gd(functions.parabola_grad, 0.0, 1.5)),
+        length(call("run_gd", functions.parabola_grad, 0.0, 1.5)),
         exactly(20),
     ),
-    Figure("critical_lr", "critical_lr(2.0)", lambda m: m.critical_lr(2.0), approx("1.0")),
+    Figure("critical_lr", "critical_lr(2.0)", call("critical_lr", 2.0), approx("1.0")),
     Figure(
         "critical_lr",
         "critical_lr(house-price Hessian)",
-        lambda m: m.critical_lr(ref3.mse_hessian(ref3.SIZES)),
+        call("critical_lr", ref3.mse_hessian(ref3.SIZES)),
         approx("2.2222e-7"),
     ),
     Figure(
         "find_critical_lr",
         "find_critical_lr(grad, 0.0, 2.0)",
-        lambda m: m.find_critical_lr(functions.parabola_grad, 0.0, 2.0),
+        call("find_critical_lr", functions.parabola_grad, 0.0, 2.0),
         within(1.0, 1e-3),
     ),
 )
@@ -477,9 +478,8 @@ MISTAKES = (
 # -- picture --------------------------------------------------------------------
 
 
-def _classify(module: Any, trajectory: np.ndarray) -> Any:
-    # The parabola's minimiser is x* = 2; each module judges its own trajectory.
-    return module.classify(trajectory, 2.0)
+# The parabola's minimiser is x* = 2; each module judges its own trajectory.
+_CLASSIFY = call("classify", CURVE, 2.0)
 
 
 PICTURE = Picture(
@@ -490,8 +490,8 @@ PICTURE = Picture(
     tuple(
         Series(
             f"lr = {lr}",
-            lambda m, lr=lr: m.run_gd(functions.parabola_grad, 0.0, lr),
-            note=_classify,
+            call("run_gd", functions.parabola_grad, 0.0, lr),
+            note=_CLASSIFY,
         )
         for lr in (0.1, 0.9, 1.0, 1.1)
     ),

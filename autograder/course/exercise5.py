@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograder.contract.advice import Advice
+from autograder.contract.calls import call, seeded
 from autograder.contract.cases import CASES_PER_TASK, Case
 from autograder.contract.figures import Figure, approx, within
 from autograder.contract.mistakes import (
@@ -32,39 +33,37 @@ FIGURES = (
     Figure(
         "gradient_descent",
         "gradient_descent(grad, 3.0)[-1]: local minimum",
-        lambda m: m.gradient_descent(functions.double_well_grad, 3.0)[-1],
+        call("gradient_descent", functions.double_well_grad, 3.0)[-1],
         approx("1.96799"),
     ),
     Figure(
         "momentum_descent",
         "momentum_descent(grad, 3.0)[-1]: global minimum",
-        lambda m: m.momentum_descent(functions.double_well_grad, 3.0)[-1],
+        call("momentum_descent", functions.double_well_grad, 3.0)[-1],
         approx("-2.03050"),
     ),
     Figure(
         "gradient_descent",
         "gradient_descent(grad, -3.0)[-1]: global minimum",
-        lambda m: m.gradient_descent(functions.double_well_grad, -3.0)[-1],
+        call("gradient_descent", functions.double_well_grad, -3.0)[-1],
         within(-2.03055, 1e-3),
     ),
     Figure(
         "momentum_descent",
         "momentum_descent(grad, -3.0)[-1]: global minimum",
-        lambda m: m.momentum_descent(functions.double_well_grad, -3.0)[-1],
+        call("momentum_descent", functions.double_well_grad, -3.0)[-1],
         within(-2.03055, 1e-3),
     ),
     Figure(
         "gradient_descent",
         "gradient_descent(grad, 3.0, lr=0.1): stops early",
-        lambda m: m.gradient_descent(functions.double_well_grad, 3.0, lr=0.1),
+        call("gradient_descent", functions.double_well_grad, 3.0, lr=0.1),
         approx("3", "-3.1", "3.7564", "-11.535", "583.88", "-7.96e7"),
     ),
     Figure(
         "random_restarts",
         "random_restarts(f, grad, rng=default_rng(0)): (best_x, best_f)",
-        lambda m: m.random_restarts(
-            functions.double_well, functions.double_well_grad, rng=np.random.default_rng(0)
-        ),
+        call("random_restarts", functions.double_well, functions.double_well_grad, rng=seeded(0)),
         approx("-2.03055", "-18.01539"),
     ),
 )
@@ -380,7 +379,7 @@ PICTURE = Picture(
     "x",
     False,
     (
-        Series("gradient_descent", lambda m: m.gradient_descent(functions.double_well_grad, 3.0)),
-        Series("momentum_descent", lambda m: m.momentum_descent(functions.double_well_grad, 3.0)),
+        Series("gradient_descent", call("gradient_descent", functions.double_well_grad, 3.0)),
+        Series("momentum_descent", call("momentum_descent", functions.double_well_grad, 3.0)),
     ),
 )

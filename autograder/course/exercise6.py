@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograder.contract.advice import Advice
+from autograder.contract.calls import both, call, least_squares_loss, near, seeded
 from autograder.contract.cases import CASES_PER_TASK, Case
 from autograder.contract.figures import Figure, approx, exactly, holds
 from autograder.contract.mistakes import (
@@ -28,74 +29,56 @@ from reference import minibatch as ref6
 # -- figures --------------------------------------------------------------------
 
 
-def _dataset() -> tuple[np.ndarray, np.ndarray]:
-    return ref6.make_dataset(rng=np.random.default_rng(42))
-
-
-def _full_batch(m: Any):
-    return m.full_batch_gd(*_dataset())
-
-
-def _minibatch_run(m: Any):
-    return m.minibatch_gd(*_dataset(), rng=np.random.default_rng(0))
-
-
-def _batch_of_n_is_full_batch(m: Any) -> bool:
-    X, y = _dataset()
-    w_full, history_full = m.full_batch_gd(X, y)
-    w_mini, history_mini = m.minibatch_gd(X, y, batch_size=len(y), rng=np.random.default_rng(1))
-    return bool(
-        np.allclose(w_mini, w_full, rtol=0, atol=1e-12)
-        and np.allclose(history_mini, history_full, rtol=1e-12, atol=0)
-    )
-
-
-def _least_squares_loss(X: np.ndarray, y: np.ndarray) -> float:
-    w, *_ = np.linalg.lstsq(X, y, rcond=None)
-    return float(np.mean((X @ w - y) ** 2))
+_X, _Y = ref6.make_dataset(rng=np.random.default_rng(42))  # the contract's dataset
+_FULL_BATCH = call("full_batch_gd", _X, _Y)
+_MINIBATCH = call("minibatch_gd", _X, _Y, rng=seeded(0))
+_ONE_BATCH = call("minibatch_gd", _X, _Y, batch_size=len(_Y), rng=seeded(1))
 
 
 FIGURES = (
     Figure(
         "full_batch_gd",
         "full batch: first epoch with loss < 1.0",
-        lambda m: m.epochs_to_threshold(_full_batch(m)[1]),
+        call("epochs_to_threshold", _FULL_BATCH[1]),
         exactly(54),
     ),
     Figure(
         "full_batch_gd",
         "full batch: final loss",
-        lambda m: _full_batch(m)[1][-1],
+        _FULL_BATCH[1][-1],
         approx("0.35838"),
     ),
     Figure(
         "full_batch_gd",
         "full batch: final w",
-        lambda m: _full_batch(m)[0],
+        _FULL_BATCH[0],
         approx("1.74761", "-1.28870", "0.42943"),
     ),
     Figure(
         "minibatch_gd",
         "mini-batch (rng 0): first epoch with loss < 1.0",
-        lambda m: m.epochs_to_threshold(_minibatch_run(m)[1]),
+        call("epochs_to_threshold", _MINIBATCH[1]),
         exactly(2),
     ),
     Figure(
         "minibatch_gd",
         "mini-batch (rng 0): final loss",
-        lambda m: _minibatch_run(m)[1][-1],
+        _MINIBATCH[1][-1],
         approx("0.23650"),
     ),
     Figure(
         "minibatch_gd",
         "mini-batch with batch_size = n equals full batch",
-        _batch_of_n_is_full_batch,
+        both(
+            near(_FULL_BATCH[0], _ONE_BATCH[0], rtol=0, atol=1e-12),
+            near(_FULL_BATCH[1], _ONE_BATCH[1], rtol=1e-12, atol=0),
+        ),
         holds("equal to 1e-12"),
     ),
     Figure(
         "make_dataset",
         "make_dataset(rng=default_rng(42)): least-squares loss",
-        lambda m: _least_squares_loss(*m.make_dataset(rng=np.random.default_rng(42))),
+        least_squares_loss(call("make_dataset", rng=seeded(42))),
         approx("0.23642"),
     ),
 )
@@ -410,10 +393,7 @@ PICTURE = Picture(
     "MSE loss",
     True,
     (
-        Series("full_batch_gd", lambda m: m.full_batch_gd(*_dataset())[1]),
-        Series(
-            "minibatch_gd",
-            lambda m: m.minibatch_gd(*_dataset(), rng=np.random.default_rng(0))[1],
-        ),
+        Series("full_batch_gd", _FULL_BATCH[1]),
+        Series("minibatch_gd", _MINIBATCH[1]),
     ),
 )
