@@ -30,11 +30,11 @@ import numpy as np
 import pytest
 
 from autograder.course import grading_of
+from autograder.dev import public_data
 from autograder.grading.run_settings import hidden_seed
 from autograder.paths import PROJECT_ROOT
 from autograder.registry import load_registry
 from autograder.sandbox.functions import Function
-from autograder.suites import assertions
 
 PINNED = Path(__file__).with_name("pinned")
 SECRET = "a fixed course secret for the pins"
@@ -90,7 +90,7 @@ def drawn_inputs(seed: int) -> dict[str, Any]:
     for exercise in load_registry():
         name = exercise.name
         cases = grading_of(name).cases(seed)
-        examples = assertions.examples(name)
+        examples = public_data.examples(name)
         promises = grading_of(name).properties(seed)
         drawn[name] = {
             "hidden cases": [_case(case) for case in cases],

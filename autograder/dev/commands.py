@@ -21,13 +21,17 @@ def dev() -> None:
 
 @dev.command("build")
 def dev_build() -> None:
-    """Regenerate every stub in exercises/ from its answer key in solutions/."""
+    """Regenerate every stub in exercises/ from its answer key in solutions/, then the public
+    checks (autograder/suites/public/data/) from the grader modules and the reference."""
+    from autograder.dev.public_data import write_public_data
     from autograder.dev.stubs import StubError, write_stub
 
     try:
         for exercise in load_registry():
             path = write_stub(exercise)
             click.echo(f"wrote {path}")
+        for exercise in load_registry():  # after every stub: their digests are sources
+            click.echo(f"wrote {write_public_data(exercise)}")
     except (RegistryError, StubError, OSError) as error:
         raise click.ClickException(str(error)) from None
     click.echo("Stubs rebuilt. Next: `gdlab dev check`.")

@@ -136,6 +136,23 @@ def check_stubs_fresh(
     return StepResult("stubs are up to date", tuple(problems), "run `gdlab dev build`")
 
 
+def check_public_data_fresh(
+    exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
+) -> StepResult:
+    """Each exercise's public checks (data) are what the course computes today."""
+    from autograder.dev.public_data import public_text
+    from autograder.suites.public_checks import data_path
+
+    problems = []
+    for exercise in exercises:
+        path = data_path(exercise.name)
+        if not path.is_file():
+            problems.append(f"{exercise.name}: no public checks at {path}")
+        elif path.read_text(encoding="utf-8") != public_text(exercise):
+            problems.append(f"{exercise.name}: {path} is stale")
+    return StepResult("public checks are up to date", tuple(problems), "run `gdlab dev build`")
+
+
 def check_stubs_hide_answers(
     exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
 ) -> StepResult:
@@ -307,6 +324,7 @@ def run_dev_check(
             return
     for step in (
         check_stubs_fresh,
+        check_public_data_fresh,
         check_stubs_hide_answers,
         check_stubs_unimplemented,
         check_figures,

@@ -12,11 +12,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from autograder import results
-from autograder.course import grading_of
 from autograder.grading.escaping import markdown_text
 from autograder.grading.reports import PLOTS, fraction, plot_name
 from autograder.registry import get_exercise
 from autograder.results import ExerciseResult, SubmissionResult
+from autograder.suites.public_checks import public_course
 
 #: Notes shown per submission; the others are counted.
 SHOWN_NOTES = 20
@@ -110,7 +110,7 @@ def _exercise_feedback(submission: str, entry: ExerciseResult) -> list[str]:
         )
         seen: set[str] = set()
         for test in ignored:
-            advice = grading_of(exercise.name).advice_for(test.task, test.check)
+            advice = public_course(exercise.name).advice_for(test.task, test.check)
             recommendation = advice.recommendation if advice else ""
             if (test.task, recommendation) in seen:
                 continue

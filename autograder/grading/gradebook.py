@@ -30,9 +30,10 @@ def grader_fingerprint() -> str:
     """A hash of the grader's own code and data: a change means regrading."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent.parent  # the autograder package
+    kinds = (".py", ".toml", ".ini", ".json")  # code, registry, configuration, public checks
     for folder in (root, root.parent / "reference"):
         for path in sorted(folder.rglob("*")):
-            if path.suffix in (".py", ".toml", ".ini") and "__pycache__" not in path.parts:
+            if path.suffix in kinds and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -1,16 +1,18 @@
 """What the suites check, phrased for students.
 
 Each helper calls the student's function through the ``submission`` proxy,
-computes the expected outcome with the trusted reference in this process, and
-fails with a :class:`Mismatch`: a message that says what was called, what
-came back and what the contract asks for, and a diagnosis when one is sure.
+compares with what the contract expects (an :class:`Expectation`: the
+reference's outcome, computed live for the hidden cases, or shipped as data
+with the public checks) and fails with a :class:`Mismatch`: a message that
+says what was called, what came back and what the contract asks for, and a
+diagnosis when one is sure.
 """
 
 from __future__ import annotations
 
 import builtins
-import inspect
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,13 +20,13 @@ import numpy as np
 from autograder.contract.cases import Case
 from autograder.contract.compare import difference, plot_difference, type_difference
 from autograder.contract.figures import Figure
-from autograder.contract.properties import Property
-from autograder.course import grading_of, reference_of
+from autograder.contract.tolerances import Tolerance
 from autograder.registry import get_exercise
 from autograder.sandbox import side_effects
-from autograder.sandbox.client import StudentFailure
 from autograder.suites.diagnosis import (
     Diagnosis,
+    Symptoms,
+    Variant,
     changed_in_place,
     diagnose,
     matching_mistake,
@@ -33,10 +35,65 @@ from autograder.suites.diagnosis import (
     warned,
 )
 
-PUBLIC_SEED = 20_261_121
-EXAMPLES_PER_TASK = 2
 #: Between the exercise and the check in a test's id, e.g. ``exercise3/fit: n=5``.
 ID_SEPARATOR = "/"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the contract expects of one call, and what explains a wrong result.
+
+    Attributes
+    ----------
+    kind : str
+        ``"value"``, or ``"raises"`` when the call must raise.
+    value : object
+        The reference's result (a plot's summary for a plot), or the name of
+        the exception type it raised.
+    generators : dict
+        For each generator argument, the state the reference's call left it in.
+    parameters : list of str
+        The task's parameter names, to name the arguments a call changed.
+    variants : callable
+        ``variants()`` gives the task's mistakes run on the same inputs
+        (:class:`~autograder.suites.diagnosis.Variant`), asked for only when
+        the check fails.
+    symptoms : dict
+        The task's mistakes told by a symptom.
+    """
+
+    kind: str
+    value: Any
+    generators: dict[str, dict] = field(default_factory=dict)
+    parameters: list[str] = field(default_factory=list)
+    variants: Callable[[], list[Variant]] = list
+    symptoms: Symptoms = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """A figure of the contract, with what the reference and the mistakes make of it.
+
+    Attributes
+    ----------
+    figure : Figure
+    reference : object
+        The figure computed on the reference.
+    variants : list of Variant
+        The figure computed on each mistake of its task told by its result.
+    """
+
+    figure: Figure
+    reference: Any
+    variants: list[Variant]
+
+    @property
+    def task(self) -> str:
+        return self.figure.task
+
+    @property
+    def claim(self) -> str:
+        return self.figure.claim
 
 
 class Mismatch(AssertionError):
@@ -67,50 +124,18 @@ def short(value: Any, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def examples(exercise: str) -> list[Case]:
-    """The public example cases of ``exercise``: the first few of each task, drawn with a fixed
-    seed, so every student sees the same ones."""
-    picked, per_task = [], {}
-    for case in grading_of(exercise).cases(PUBLIC_SEED):
-        if per_task.get(case.task, 0) < EXAMPLES_PER_TASK:
-            picked.append(case)
-            per_task[case.task] = per_task.get(case.task, 0) + 1
-    return picked
+def params(exercises: list[str], draw: Callable[[str], Any], name: Callable[[Any], str]) -> dict:
+    """``pytest.mark.parametrize`` keywords for ``(exercise, item)`` pairs.
 
-
-def figure_params(exercises: list[str]) -> dict:
-    """``pytest.mark.parametrize`` keywords for ``("exercise", "figure")``: the contract's
-    figures of each exercise."""
-    return _params(exercises, lambda name: grading_of(name).figures, lambda item: item.claim)
-
-
-def example_params(exercises: list[str]) -> dict:
-    """Parametrize keywords for ``("exercise", "example")``: the public example cases."""
-    return _params(exercises, examples, _case_id)
-
-
-def hidden_params(exercises: list[str], seed: int) -> dict:
-    """Parametrize keywords for ``("exercise", "hidden_case")``: the cases drawn with ``seed``."""
-    return _params(exercises, lambda name: grading_of(name).cases(seed), _case_id)
-
-
-def property_params(exercises: list[str], seed: int) -> dict:
-    """Parametrize keywords for ``("exercise", "hidden_property")``: the properties drawn
-    with ``seed``."""
-    return _params(
-        exercises,
-        lambda name: grading_of(name).properties(seed),
-        lambda item: f"{item.task}: {item.claim}",
-    )
-
-
-def _case_id(case: Case) -> str:
-    return f"{case.task}: {case.label}"
-
-
-def _params(exercises: list[str], draw: Callable, name: Callable) -> dict:
-    """``(exercise, item)`` pairs with ids ``exercise/name``; an exercise without items adds
-    none."""
+    Parameters
+    ----------
+    exercises : list of str
+        The run's exercises, in order.
+    draw : callable
+        ``draw(exercise)`` gives the exercise's items (figures, cases, ...).
+    name : callable
+        ``name(item)``: the item's part of the test id, after ``exercise/``.
+    """
     values, ids = [], []
     for exercise in exercises:
         for item in draw(exercise):
@@ -119,47 +144,20 @@ def _params(exercises: list[str], draw: Callable, name: Callable) -> dict:
     return {"argvalues": values, "ids": ids}
 
 
-def check_figure(submission: Any, figure: Figure, exercise: str) -> None:
+def check_figure(submission: Any, check: FigureCheck, exercise: str) -> None:
     """Fail unless the submission reproduces one figure of the contract."""
+    figure = check.figure
     ok, actual = figure.check(submission)
     if not ok:
-        expected = figure.compute(reference_of(exercise))
+        tolerance = get_exercise(exercise).task(figure.task).tolerance
         raise Mismatch(
             f"{figure.claim}: you got {short(actual)}, the contract says "
             f"{figure.expected.description}.",
-            diagnose(exercise, figure.task, actual, expected, figure.compute),
+            diagnose(actual, check.reference, check.variants, tolerance),
         )
 
 
-_OUTCOMES: dict[int, tuple[Case, tuple[str, Any, dict]]] = {}
-
-
-def reference_outcome(case: Case, exercise: str) -> tuple[str, Any, dict]:
-    """What the reference does on ``case`` (computed once per case).
-
-    Returns
-    -------
-    tuple
-        As :meth:`Case.run`: ``("value", result, kwargs)`` or
-        ``("raises", exception type name, kwargs)``; a plot's expected value
-        is the summary the contract asks for.
-    """
-    found = _OUTCOMES.get(id(case))
-    if found is None or found[0] is not case:
-        if case.plot:
-            outcome = ("value", case.expected_plot(), {})
-        else:
-            outcome = case.run(reference_of(exercise))
-        found = _OUTCOMES[id(case)] = (case, outcome)
-    return found[1]
-
-
-def expects_error(case: Case, exercise: str) -> bool:
-    """Whether the contract asks for an exception on ``case`` rather than a value."""
-    return reference_outcome(case, exercise)[0] == "raises"
-
-
-def check_case(submission: Any, case: Case, exercise: str) -> None:
+def check_case(submission: Any, case: Case, exercise: str, expected: Expectation) -> None:
     """Fail unless the submission does what the reference does on ``case``.
 
     On valid inputs the result must match the reference's in value (to the
@@ -169,11 +167,11 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
     showed is what the grader itself observed of it (see
     :mod:`autograder.sandbox.side_effects`), never what the worker reports.
     """
-    kind, expected, reference_kwargs = reference_outcome(case, exercise)
+    kind, expected_value = expected.kind, expected.value
     args, kwargs = case.arguments()
     call = f"{case.task} ({case.label})"
     if kind == "raises":
-        expected_type = getattr(builtins, expected, None)
+        expected_type = getattr(builtins, expected_value, None)
         if not (isinstance(expected_type, type) and issubclass(expected_type, Exception)):
             expected_type = Exception
         try:
@@ -181,7 +179,7 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
         except expected_type:
             return
         raise Mismatch(
-            f"{call}: the contract requires {expected} here, but your function "
+            f"{call}: the contract requires {expected_value} here, but your function "
             f"returned {short(actual)}"
         )
     try:
@@ -193,33 +191,35 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
         raise Mismatch(
             f"{call}: your function raised {raised}: {short(str(error))}; the contract asks "
             f"for a result here",
-            None if case.plot else matching_raise(exercise, case.task, raised, case.invoke),
+            None if case.plot else matching_raise(raised, expected.variants()),
         ) from None
     tolerance = get_exercise(exercise).task(case.task).tolerance
     if case.plot:
-        problem = plot_difference(actual, expected)
+        problem = plot_difference(actual, expected_value)
     else:
-        problem = difference(actual, expected, tolerance.rtol, tolerance.atol)
+        problem = difference(actual, expected_value, tolerance.rtol, tolerance.atol)
     if problem:
         raise Mismatch(
-            f"{call}: {problem}; expected {short(expected)}, got {short(actual)} "
+            f"{call}: {problem}; expected {short(expected_value)}, got {short(actual)} "
             f"({case.task}'s results are {tolerance.statement}).",
-            _explain(exercise, case, kwargs, actual, expected),
+            _explain(case, kwargs, actual, expected, tolerance),
         )
-    wrong_type = None if case.plot else type_difference(actual, expected)
+    wrong_type = None if case.plot else type_difference(actual, expected_value)
     if wrong_type:
         raise Mismatch(
             f"{call}: the values are right, but your function returned {wrong_type}",
-            matching_mistake(exercise, case.task, actual, case.invoke),
+            matching_mistake(actual, expected.variants(), tolerance),
         )
+    names = expected.parameters
     changed = side_effects.describe(
-        getattr(submission, "changed_arguments", []), _parameter_names(exercise, case.task)
+        getattr(submission, "changed_arguments", []),
+        {**dict(enumerate(names)), **{name: name for name in names}},
     )
     if changed:
         raise Mismatch(
             f"{call}: the result is right, but your function changed {', '.join(changed)} in "
             "place, and the contract leaves every input unchanged",
-            changed_in_place(exercise, case.task, changed),
+            changed_in_place(expected.symptoms, changed),
         )
     if case.plot and getattr(submission, "show_called", False):
         raise Mismatch(
@@ -232,42 +232,18 @@ def check_case(submission: Any, case: Case, exercise: str) -> None:
         raise Mismatch(
             f"{call}: the result is right, but the call let a warning out ({warnings[0]}); "
             "the contract asks for silence, also when a run diverges",
-            warned(exercise, case.task),
+            warned(expected.symptoms),
         )
     for name in case.seeds:  # the same numbers must come from the same draws
-        if kwargs[name].bit_generator.state != reference_kwargs[name].bit_generator.state:
+        if kwargs[name].bit_generator.state != expected.generators[name]:
             raise Mismatch(
                 f"{call}: the result is right, but {name} was left in another state than "
                 "the contract's draws leave it: draw exactly as the statement says"
             )
 
 
-def _parameter_names(exercise: str, task: str) -> dict:
-    """Position or keyword -> parameter name of a task, from the reference's signature."""
-    parameters = list(inspect.signature(getattr(reference_of(exercise), task)).parameters)
-    return {**dict(enumerate(parameters)), **{name: name for name in parameters}}
-
-
-def check_property(submission: Any, promise: Property) -> None:
-    """Fail, in the property's own words, unless the submission keeps it."""
-    try:
-        problem = promise.check(submission)
-    except StudentFailure:
-        raise
-    except Exception as error:
-        if getattr(error, "from_student", False):
-            raise
-        # The property read the student's result and could not use it.
-        raise Mismatch(
-            f"{promise.task} returned a result that is not what the contract describes "
-            f"({type(error).__name__}: {short(str(error))})"
-        ) from None
-    if problem:
-        raise Mismatch(problem.rstrip(".") + ".")
-
-
 def _explain(
-    exercise: str, case: Case, kwargs: dict, actual: Any, expected: Any
+    case: Case, kwargs: dict, actual: Any, expected: Expectation, tolerance: Tolerance
 ) -> Diagnosis | None:
     """Why the student's result differs, when the diagnosis can tell."""
     for name, seed in case.seeds.items():
@@ -275,10 +251,10 @@ def _explain(
         # left means the function drew its numbers elsewhere.
         untouched = np.random.default_rng(seed).bit_generator.state
         if kwargs[name].bit_generator.state == untouched:
-            return unused_generator(exercise, case.task)
+            return unused_generator(expected.symptoms)
     if case.plot:
         return None
-    return diagnose(exercise, case.task, actual, expected, case.invoke)
+    return diagnose(actual, expected.value, expected.variants(), tolerance)
 
 
 def _invoke(submission: Any, case: Case, args: list, kwargs: dict) -> Any:

@@ -4,7 +4,10 @@ When a student's result differs from the reference, :func:`diagnose` looks
 for an explanation: the one mistake of the catalogue whose variant reproduces
 the result (value and type) on the same inputs, a random generator left
 unused, or a real factor between the results (exactly -1, k or 1/k times the
-expected one, k >= 2). When no explanation is certain, none is given: a
+expected one, k >= 2). The variants' outcomes come as data (:class:`Variant`):
+run live by the hidden suite (:mod:`autograder.suites.variants`), or
+computed when the public checks were built and shipped with them, so this
+module holds no mistake's code. When no explanation is certain, none is given: a
 wrong cause misleads more than none, and the failure's message still says
 what differs.
 """
@@ -12,21 +15,14 @@ what differs.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from autograder.contract.compare import difference, same_types
-from autograder.contract.mistakes import (
-    BY_CHANGED_ARGUMENT,
-    BY_RESULT,
-    BY_UNUSED_GENERATOR,
-    BY_WARNING,
-)
-from autograder.course import grading_of
-from autograder.registry import get_exercise
+from autograder.contract.mistakes import BY_CHANGED_ARGUMENT, BY_UNUSED_GENERATOR, BY_WARNING
+from autograder.contract.tolerances import Tolerance
 
 
 @dataclass(frozen=True)
@@ -46,45 +42,53 @@ class Diagnosis:
     mistake: str = ""
 
 
-def _quietly(function: Callable[[], Any]) -> tuple[str, Any]:
-    """Run trusted variant code: ``("value", result)`` or ``("raises", type name)``."""
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            return "value", function()
-    except Exception as error:  # a variant may refuse inputs its correct twin accepts
-        return "raises", type(error).__name__
+@dataclass(frozen=True)
+class Variant:
+    """What one mistake of the catalogue does on the inputs of a failing check.
+
+    Attributes
+    ----------
+    mistake : str
+        The catalogue's name of the mistake.
+    explanation : str
+        What a student who made it reads.
+    kind : str
+        ``"value"`` or ``"raises"``.
+    value : object
+        The variant's result, or the name of the exception type it raised.
+    """
+
+    mistake: str
+    explanation: str
+    kind: str
+    value: Any
 
 
-def _candidates(exercise: str, task: str) -> list:
-    """The mistakes of ``task`` told by their result (the others by a symptom)."""
-    return [
-        mistake
-        for mistake in grading_of(exercise).mistakes
-        if mistake.task == task and mistake.told_by == BY_RESULT
-    ]
+#: The mistakes of one task recognised by a symptom rather than a result: sign -> Variant
+#: (its kind and value unused).
+Symptoms = dict[str, Variant]
 
 
-def _only(found: list) -> Diagnosis | None:
+def _only(found: list[Variant]) -> Diagnosis | None:
     """The one matching mistake; none when several match (the result cannot tell them apart)."""
     if len(found) != 1:
         return None
-    return Diagnosis(found[0].explanation, found[0].name)
+    return Diagnosis(found[0].explanation, found[0].mistake)
 
 
 def matching_mistake(
-    exercise: str, task: str, actual: Any, compute: Callable[[Any], Any]
+    actual: Any, variants: list[Variant], tolerance: Tolerance
 ) -> Diagnosis | None:
-    """The catalogue mistake of ``task`` whose variant reproduces ``actual``.
+    """The mistake whose variant reproduces ``actual``.
 
     Parameters
     ----------
-    exercise, task : str
-        Where the failure is.
     actual : object
         The student's result.
-    compute : callable
-        ``compute(module)``: the failing computation, run on each variant.
+    variants : list of Variant
+        The task's mistakes told by their result, run on the same inputs.
+    tolerance : Tolerance
+        The task's tolerance.
 
     Returns
     -------
@@ -93,68 +97,48 @@ def matching_mistake(
         task's tolerance) and in type; ``None`` when no variant or more than
         one does.
     """
-    tolerance = get_exercise(exercise).task(task).tolerance
-    found = []
-    for mistake in _candidates(exercise, task):
-        kind, value = _quietly(
-            lambda mistake=mistake: compute(grading_of(exercise).variant(mistake.name))
-        )
-        if (
-            kind == "value"
-            and difference(actual, value, tolerance.rtol, tolerance.atol) is None
-            and same_types(actual, value)
-        ):
-            found.append(mistake)
-    return _only(found)
-
-
-def matching_raise(
-    exercise: str, task: str, error: str, compute: Callable[[Any], Any]
-) -> Diagnosis | None:
-    """The catalogue mistake of ``task`` whose variant raises ``error`` (a type name) too."""
     found = [
-        mistake
-        for mistake in _candidates(exercise, task)
-        if _quietly(lambda mistake=mistake: compute(grading_of(exercise).variant(mistake.name)))
-        == ("raises", error)
+        variant
+        for variant in variants
+        if variant.kind == "value"
+        and difference(actual, variant.value, tolerance.rtol, tolerance.atol) is None
+        and same_types(actual, variant.value)
     ]
     return _only(found)
 
 
-def _by_symptom(exercise: str, task: str, symptom: str, otherwise: str) -> Diagnosis:
-    """The catalogue's explanation of a symptom of ``task``, or ``otherwise``."""
-    for mistake in grading_of(exercise).mistakes:
-        if mistake.task == task and mistake.told_by == symptom:
-            return Diagnosis(mistake.explanation, mistake.name)
-    return Diagnosis(otherwise)
+def matching_raise(error: str, variants: list[Variant]) -> Diagnosis | None:
+    """The mistake whose variant raises ``error`` (an exception type's name) too."""
+    return _only([v for v in variants if v.kind == "raises" and v.value == error])
 
 
-def unused_generator(exercise: str, task: str) -> Diagnosis:
+def _by_symptom(symptoms: Symptoms, sign: str, otherwise: str) -> Diagnosis:
+    """The catalogue's explanation of a symptom, or ``otherwise``."""
+    found = symptoms.get(sign)
+    return Diagnosis(found.explanation, found.mistake) if found else Diagnosis(otherwise)
+
+
+def unused_generator(symptoms: Symptoms) -> Diagnosis:
     """The explanation for a generator that came back untouched."""
     return _by_symptom(
-        exercise,
-        task,
-        BY_UNUSED_GENERATOR,
-        "your function did not draw from the rng it was given.",
+        symptoms, BY_UNUSED_GENERATOR, "your function did not draw from the rng it was given."
     )
 
 
-def changed_in_place(exercise: str, task: str, names: list[str]) -> Diagnosis:
+def changed_in_place(symptoms: Symptoms, names: list[str]) -> Diagnosis:
     """The explanation for arguments a call changed although it must not."""
     return _by_symptom(
-        exercise,
-        task,
+        symptoms,
         BY_CHANGED_ARGUMENT,
         f"your function wrote into {', '.join(names)}: work on a copy "
         "(np.array(x, dtype=np.float64) copies; np.asarray does not when x is already float64).",
     )
 
 
-def warned(exercise: str, task: str) -> Diagnosis:
+def warned(symptoms: Symptoms) -> Diagnosis:
     """The explanation for a RuntimeWarning a call let out."""
     return _by_symptom(
-        exercise,
-        task,
+        symptoms,
         BY_WARNING,
         "stop before the values overflow, or compute inside "
         "np.errstate(over='ignore', invalid='ignore').",
@@ -201,21 +185,21 @@ def relation(actual: Any, expected: Any) -> Diagnosis | None:
 
 
 def diagnose(
-    exercise: str, task: str, actual: Any, expected: Any, compute: Callable[[Any], Any]
+    actual: Any, expected: Any, variants: list[Variant], tolerance: Tolerance
 ) -> Diagnosis | None:
     """The surest explanation of a wrong result, or ``None``.
 
     Parameters
     ----------
-    exercise, task : str
-        Where the failure is.
     actual, expected : object
         The student's result and the reference's.
-    compute : callable
-        ``compute(module)`` reproduces the failing computation on a module.
+    variants : list of Variant
+        The task's mistakes run on the same inputs.
+    tolerance : Tolerance
+        The task's tolerance.
 
     Returns
     -------
     Diagnosis or None
     """
-    return matching_mistake(exercise, task, actual, compute) or relation(actual, expected)
+    return matching_mistake(actual, variants, tolerance) or relation(actual, expected)

@@ -17,13 +17,12 @@ import pytest
 
 from autograder import results
 from autograder.contract.pictures import series_of
-from autograder.course import grading_of, reference_of
 from autograder.loading import load_module
 from autograder.registry import Exercise, get_exercise
 from autograder.sandbox.client import Worker
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.server import ForkServer
-from autograder.suites import assertions
+from autograder.suites import public_checks
 from autograder.suites.options import (
     exercise_of,
     intake_problems,
@@ -31,6 +30,7 @@ from autograder.suites.options import (
     run_level,
     run_options,
 )
+from autograder.suites.public_checks import public_course
 from autograder.suites.recording import ResultRecorder
 from autograder.suites.submissions import Absent, BudgetedSubmission, InProcess
 
@@ -79,18 +79,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """
     exercises = run_exercises(metafunc.config)
     if "figure" in metafunc.fixturenames:
-        metafunc.parametrize(("exercise", "figure"), **assertions.figure_params(exercises))
+        metafunc.parametrize(("exercise", "figure"), **public_checks.figure_params(exercises))
     if "example" in metafunc.fixturenames:
-        metafunc.parametrize(("exercise", "example"), **assertions.example_params(exercises))
-    seed = run_options(metafunc.config).seed
-    if "hidden_case" in metafunc.fixturenames:
-        metafunc.parametrize(
-            ("exercise", "hidden_case"), **assertions.hidden_params(exercises, seed)
-        )
-    if "hidden_property" in metafunc.fixturenames:
-        metafunc.parametrize(
-            ("exercise", "hidden_property"), **assertions.property_params(exercises, seed)
-        )
+        metafunc.parametrize(("exercise", "example"), **public_checks.example_params(exercises))
+    hidden = {"hidden_case", "hidden_property"} & set(metafunc.fixturenames)
+    if hidden:
+        # Only where the hidden suite runs: the student package has neither it nor the course.
+        from autograder.suites import hidden_checks
+
+        seed = run_options(metafunc.config).seed
+        if "hidden_case" in hidden:
+            metafunc.parametrize(
+                ("exercise", "hidden_case"), **hidden_checks.hidden_params(exercises, seed)
+            )
+        if "hidden_property" in hidden:
+            metafunc.parametrize(
+                ("exercise", "hidden_property"), **hidden_checks.property_params(exercises, seed)
+            )
 
 
 @pytest.fixture
@@ -143,12 +148,13 @@ def _close(config: pytest.Config, live: dict[str, Any]) -> None:
     """Draw the finished exercise's curves with its worker, then stop the worker."""
     recorder = config.pluginmanager.get_plugin("gdlab-recorder")
     for name, held in live.items():
-        picture = grading_of(name).picture
+        course = public_course(name)
+        picture = course.picture
         if recorder is not None and picture is not None and not isinstance(held, Absent):
             recorder.curves[name] = {
                 "title": picture.title,
                 "student": series_of(held, picture),
-                "reference": series_of(reference_of(name), picture),
+                "reference": course.reference_curves,
             }
         held.stop()
     live.clear()

@@ -17,13 +17,12 @@ import pytest
 
 from autograder import results, scoring
 from autograder.contract.cases import Case
-from autograder.contract.figures import Figure
 from autograder.contract.properties import Property
-from autograder.course import grading_of
 from autograder.sandbox.client import NotStarted, StudentFailure
 from autograder.sandbox.server import SandboxFailed
 from autograder.suites import assertions
 from autograder.suites.options import exercise_of, intake_problems, run_level
+from autograder.suites.public_checks import ExampleCheck, public_course
 from autograder.suites.submissions import MissingModule
 
 MESSAGE_LIMIT = 600
@@ -54,21 +53,35 @@ def suite_of(item: pytest.Item) -> str:
     return Path(str(item.path)).parent.name
 
 
-def check_of(item: pytest.Item) -> Case | Property | Figure | None:
-    """The drawn case, property or figure a test checks, if it checks one."""
+Check = Case | ExampleCheck | Property | assertions.FigureCheck
+
+
+def check_of(item: pytest.Item) -> Check | None:
+    """The case, example, property or figure a test checks, if it checks one."""
     for value in getattr(getattr(item, "callspec", None), "params", {}).values():
-        if isinstance(value, (Case, Property, Figure)):
+        if isinstance(value, Check):
             return value
     return None
 
 
-def label_of(check: Case | Property | Figure | None, item: pytest.Item) -> str:
+def label_of(check: Check | None, item: pytest.Item) -> str:
     """What a test checks in words: a case's label, a property's or figure's claim."""
-    if isinstance(check, Case):
+    if isinstance(check, (Case, ExampleCheck)):
         return check.label
-    if isinstance(check, (Property, Figure)):
+    if isinstance(check, (Property, assertions.FigureCheck)):
         return check.claim
     return item.name
+
+
+def expects_error(check: Check | None, exercise: str) -> bool:
+    """Whether the contract asks for an exception rather than a value."""
+    if isinstance(check, ExampleCheck):
+        return check.expected.kind == "raises"
+    if isinstance(check, Case):  # a hidden case: only the hidden suite knows the reference
+        from autograder.suites.hidden_checks import expectation
+
+        return expectation(check, exercise).kind == "raises"
+    return False
 
 
 class ResultRecorder:
@@ -96,15 +109,14 @@ class ResultRecorder:
             task, suite = task_of(item), suite_of(item)
             check = check_of(item)
             label = label_of(check, item)
-            advice = grading_of(exercise).advice_for(task, label)
+            advice = public_course(exercise).advice_for(task, label)
             item.stash[_KEY] = results.TestResult(
                 name=test_name(item),
                 task=task,
                 check=label,
                 suite=suite,
                 kind=results.ADVICE if advice else results.GRADED,
-                expects_error=isinstance(check, Case)
-                and assertions.expects_error(check, exercise),
+                expects_error=expects_error(check, exercise),
             )
             self.suites.add(suite)
             self.records.setdefault(exercise, [])

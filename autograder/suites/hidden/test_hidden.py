@@ -2,15 +2,16 @@
 
 ``gdlab grade`` adds these to the public tests. The plugin parametrizes each
 test over the run's exercises (``exercise``) and the cases and properties
-each exercise's grader module draws (:mod:`autograder.course`).
+each exercise's grader module draws (:mod:`autograder.suites.hidden_checks`).
 """
 
-from autograder.suites.assertions import check_case, check_property
+from autograder.suites.assertions import check_case
+from autograder.suites.hidden_checks import check_property, expectation
 
 
 def test_against_reference(submission, exercise, hidden_case):
     """Inputs drawn for this course, valid and invalid, against the reference."""
-    check_case(submission, hidden_case, exercise)
+    check_case(submission, hidden_case, exercise, expectation(hidden_case, exercise))
 
 
 def test_property(submission, exercise, hidden_property):
