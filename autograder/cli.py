@@ -1,5 +1,9 @@
 """The ``gdlab`` command line: a thin click layer over the plain core.
 
+The student's commands are here; the instructor's are added from
+:mod:`autograder.instructor` where it is installed (not in the student
+package).
+
 Commands
 --------
 ``gdlab list``
@@ -8,6 +12,8 @@ Commands
     A student runs the public tests on their own files.
 ``gdlab grade SUBMISSIONS --out DIR``
     An instructor grades a whole class.
+``gdlab release OUT``
+    An instructor writes the students' hand-out.
 ``gdlab dev new NAME TITLE``
     Scaffold a new exercise: registry entry, answer key, reference, grader
     module, statement and stub.
@@ -29,45 +35,7 @@ from pathlib import Path
 
 import click
 
-from autograder.dev import commands as dev_commands
 from autograder.registry import RegistryError, load_registry
-
-
-class Refused(click.ClickException):
-    """Grading must not start; nothing has been written. Exits with status 2."""
-
-    exit_code = 2
-
-
-def _hide_from_proc(secret: str) -> None:
-    """Overwrite ``secret`` in this process's command line and environment as /proc shows them.
-
-    ``/proc/PID/cmdline`` is readable by every process of the machine, so a
-    submission sandboxed without its own view of ``/proc`` could read a
-    secret passed with ``--secret``; ``/proc/PID/environ`` likewise by
-    processes of the same user. Python has its own copies of both, so only
-    what ``/proc`` shows changes. Done before any student code runs.
-    """
-    import ctypes
-    import os
-
-    os.environ.pop("GDLAB_SECRET", None)  # never inherited by anything started later
-    try:
-        with open("/proc/self/stat", "rb") as handle:
-            fields = handle.read().rsplit(b")", 1)[1].split()
-        # Fields 48 to 51 of proc(5): where the arguments and the environment lie.
-        regions = [(int(fields[45]), int(fields[46])), (int(fields[47]), int(fields[48]))]
-    except (OSError, ValueError, IndexError):
-        return
-    value = secret.encode()
-    for start, end in regions:
-        if not value or not 0 < start < end:
-            continue
-        shown = ctypes.string_at(start, end - start)
-        at = shown.find(value)
-        while at >= 0:
-            ctypes.memset(start + at, ord("*"), len(value))
-            at = shown.find(value, at + len(value))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,26 +79,37 @@ def list_exercises() -> None:
     "--path",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("exercises"),
-    show_default=True,
-    help="Your folder laid out like exercises/.",
+    default=None,
+    help="Your folder laid out like exercises/ [default: found from the current folder "
+    "upwards].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
+def check_command(exercise: str | None, folder: Path | None, as_json: bool) -> None:
     """Run the public tests on your work: one EXERCISE, or progress over all.
 
-    Exits 0 when every public test passes and 1 otherwise.
+    Run it from anywhere inside your course folder. Exits 0 when every public
+    test passes and 1 otherwise.
     """
     from autograder.grading.student_check import check as run_check
-    from autograder.grading.student_check import passed, render, render_progress
+    from autograder.grading.student_check import (
+        find_course_folder,
+        passed,
+        render,
+        render_progress,
+    )
 
     names = [item.name for item in load_registry()]
     if exercise is not None and exercise not in names:
         raise click.BadParameter(f"choose one of {', '.join(names)}", param_hint="EXERCISE")
-    if not folder.is_dir():
-        raise click.ClickException(
-            f"no folder {folder}: run this in your course folder or pass --path"
-        )
+    if folder is None:
+        folder = find_course_folder(Path.cwd())
+        if folder is None:
+            raise click.ClickException(
+                f"no exercise folder ({names[0]}/, ...) here or above: run this inside your "
+                "course folder or pass --path"
+            )
+    elif not folder.is_dir():
+        raise click.ClickException(f"no folder {folder}")
     result = run_check(folder, [exercise] if exercise else names)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=1))
@@ -141,151 +120,16 @@ def check_command(exercise: str | None, folder: Path, as_json: bool) -> None:
     sys.exit(0 if passed(result) else 1)
 
 
-@main.command()
-@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("gradebook"),
-    show_default=True,
-    help="Output folder.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Submissions graded at once [default: all cores].",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Regrade every submission, also unchanged ones and those graded with another secret.",
-)
-@click.option(
-    "--only",
-    "only",
-    multiple=True,
-    metavar="NAME",
-    help="Regrade this submission only (repeat for several); the others keep their results.",
-)
-@click.option(
-    "--secret",
-    envvar="GDLAB_SECRET",
-    default=None,
-    show_envvar=True,
-    help="Course secret that seeds the hidden tests' inputs [default: the one kept in "
-    "OUT/.gdlab-secret, created on the first run].",
-)
-@click.option(
-    "--sandbox",
-    type=click.Choice(["bubblewrap", "unshare", "process"]),
-    default=None,
-    help="Sandbox level [default: the strongest available].",
-)
-@click.option(
-    "--accept-weak-isolation",
-    is_flag=True,
-    help="Grade at a sandbox level that leaves the grader's files or the network open to "
-    "student code (see the README's isolation table).",
-)
-def grade(
-    submissions: Path,
-    out: Path,
-    jobs: int | None,
-    force: bool,
-    only: tuple[str, ...],
-    secret: str | None,
-    sandbox: str | None,
-    accept_weak_isolation: bool,
-) -> None:
-    """Grade every submission (folder or .zip) in SUBMISSIONS.
-
-    Writes OUT/grades.csv, OUT/results/<submission>.json,
-    OUT/feedback/<submission>.md and OUT/summary.md. Exits 0 when every
-    submission was graded, 1 when some could not be read or need a regrade
-    (they are listed), and 2 when grading could not start (nothing written).
-    """
-    from autograder.grading.batch import grade_class
-    from autograder.grading.gradebook import GradingRefused, entries_of
-    from autograder.grading.run_settings import SECRET_FILE, decide_run, keep_secret
-    from autograder.sandbox.levels import isolation
-    from autograder.sandbox.preflight import preflight
-
-    if secret is not None:
-        _hide_from_proc(secret)
-    try:  # the level and the secret, decided once for the whole run; nothing written yet
-        settings = decide_run(out, secret, sandbox)
-    except (RuntimeError, ValueError) as error:
-        raise click.UsageError(str(error)) from None
-    level = settings.level
-    protection = isolation(level)
-    click.echo(f"Sandbox: {level}. {protection.summary}")
-    if not (protection.files and protection.network) and not accept_weak_isolation:
-        raise Refused(
-            f"the {level!r} level leaves student code able to reach what it must not (see "
-            "above). Install bubblewrap for a full sandbox, or pass --accept-weak-isolation "
-            "to grade anyway"
-        )
+def _instructor_commands() -> tuple[click.Command, ...]:
+    """The instructor's commands; the student package has none (it ships no such module)."""
     try:
-        pairs = entries_of(submissions, out)
-    except GradingRefused as error:
-        raise Refused(str(error)) from None
-    problem = preflight(level)
-    if problem:
-        raise Refused(problem)
-    keep_secret(out, settings)
-    if settings.created:
-        click.echo(
-            f"Created the course secret {out / SECRET_FILE}: it seeds the hidden inputs. Keep "
-            "it (or pass --secret) to regrade with the same inputs; never share it."
-        )
-    count = len(only) if only else len(pairs)
-    click.echo(f"Grading {count} submission(s) into {out}/")
-    try:
-        with click.progressbar(
-            length=count, label="grading", show_pos=True, item_show_func=lambda name: name
-        ) as bar:
-            report = grade_class(
-                submissions,
-                out,
-                jobs=jobs,
-                force=force,
-                settings=settings,
-                progress=lambda outcome: bar.update(1, outcome.name),
-                only=list(only) or None,
-            )
-    except GradingRefused as error:
-        raise Refused(str(error)) from None
-    fresh = [outcome for outcome in report.outcomes if not outcome.skipped]
-    graded = sum(outcome.result.status == "graded" for outcome in fresh)
-    unchanged = len(report.outcomes) - len(fresh)
-    counts = ", ".join(
-        f"{report.count(status)} {status}"
-        for status in ("needs regrade", "unreadable", "missing")
-        if report.count(status)
-    )
-    click.echo(
-        f"Done: {graded} graded, {unchanged} unchanged since the last run"
-        + (f"; {counts}" if counts else "")
-        + "."
-    )
-    for outcome in sorted(report.outcomes, key=lambda item: item.name):
-        result = outcome.result
-        if result.status == "needs regrade":
-            why = "; ".join(
-                [*result.grader_problems]
-                + [p for e in result.exercises.values() for p in e.grader_problems]
-            )
-            click.echo(f"  needs regrade {outcome.name}: the grader failed: {why[:300]}")
-        elif result.status != "graded":
-            click.echo(f"  {result.status} {outcome.name}: {result.fatal}")
-    click.echo(
-        f"Gradebook: {out / 'grades.csv'}; overview: {out / 'summary.md'}; "
-        f"feedback: {out / 'feedback'}/"
-    )
-    sys.exit(0 if report.all_graded else 1)
+        from autograder.instructor import COMMANDS
+    except ModuleNotFoundError as error:
+        if error.name != "autograder.instructor":
+            raise
+        return ()
+    return COMMANDS
 
 
-main.add_command(dev_commands.dev)
+for _command in _instructor_commands():
+    main.add_command(_command)

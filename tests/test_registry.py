@@ -94,7 +94,7 @@ def test_unknown_exercise_names_the_known_ones():
         get_exercise("exercise42")
 
 
-def test_each_statement_states_its_time_limit_tolerances_and_advice():
+def test_each_statement_states_its_time_limit_tolerances_advice_and_figures():
     for exercise in load_registry():
         statement = statement_path(exercise).read_text(encoding="utf-8")
         assert f"Grading allows {exercise.time_limit:g} seconds" in statement, exercise.name
@@ -107,6 +107,10 @@ def test_each_statement_states_its_time_limit_tolerances_and_advice():
         )
         assert f"{exercise.tolerance_statement()}\n\n{advice}" in statement, (
             f"{exercise.name}: the advice paragraph goes right after the tolerances"
+        )
+        figures = grading_of(exercise.name).figures_statement()
+        assert f"{advice}\n\n{figures}" in statement, (
+            f"{exercise.name}: paste grading_of(name).figures_statement() after the advice"
         )
 
 

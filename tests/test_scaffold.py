@@ -249,12 +249,13 @@ def _fill_in(copy: Path) -> None:
         grader.read_text()
         .replace(
             "from autograder.contract.figures import Figure\n",
+            "from autograder.contract.calls import call\n"
             "from autograder.contract.figures import Figure, approx\n",
         )
         .replace(
             "FIGURES: tuple[Figure, ...] = ()",
             "FIGURES = (\n"
-            '    Figure("double", "double([1, 2.5])", lambda m: m.double([1, 2.5]),'
+            '    Figure("double", "double([1, 2.5])", call("double", [1, 2.5]),'
             ' approx("2.0", "5.0")),\n'
             ")",
         )
@@ -309,7 +310,12 @@ def test_a_scaffolded_exercise_fails_the_dev_check_until_written_then_grades(tmp
     assert "exercise7: the answer key does not implement double yet" in check.stdout
     assert "exercise7: the reference does not implement double yet" in check.stdout
     failed = [line for line in check.stdout.splitlines() if line.startswith("FAIL")]
-    assert failed == ["FAIL answer keys agree with the reference on random inputs"], check.stdout
+    assert failed == [
+        # The registry and the stubs changed: the public checks must be rebuilt.
+        "FAIL public checks are up to date",
+        "FAIL answer keys agree with the reference on random inputs",
+    ], check.stdout
+    assert "exercise7: no public checks at" in check.stdout
 
     # Written and rebuilt, the course is consistent again.
     _fill_in(copy)

@@ -110,6 +110,25 @@ class Grading:
         lines += [f"- `{advice.task}`: {advice.recommendation}" for advice in self.advice]
         return "\n".join(lines)
 
+    def figures_statement(self) -> str:
+        """The statement's paragraph listing the figures the public checks expect.
+
+        Returns
+        -------
+        str
+            Markdown: one bullet per figure, its claim and what it must come
+            out as, in the words ``gdlab check`` uses when it fails.
+        """
+        lines = [
+            "**Figures `gdlab check` expects.** The public checks run these computations on"
+            " your module and compare each with the contract's figure (a decimal to the digits"
+            " shown):"
+        ]
+        lines += [
+            f"- `{figure.claim}`: {figure.expected.description}" for figure in self.figures
+        ]
+        return "\n".join(lines)
+
     def mistake(self, name: str) -> Mistake:
         """The mistake called ``name``; ``KeyError`` if there is none."""
         for mistake in self.mistakes:

@@ -32,7 +32,7 @@ def dev_build() -> None:
             click.echo(f"wrote {path}")
         for exercise in load_registry():  # after every stub: their digests are sources
             click.echo(f"wrote {write_public_data(exercise)}")
-    except (RegistryError, StubError, OSError) as error:
+    except (RegistryError, StubError, OSError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo("Stubs rebuilt. Next: `gdlab dev check`.")
 

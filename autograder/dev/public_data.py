@@ -80,9 +80,22 @@ def public_course_of(exercise: Exercise, sources: str) -> PublicCourse:
     exercise : Exercise
     sources : str
         The digest of the sources (:func:`~autograder.suites.public_checks.sources_digest`).
+
+    Raises
+    ------
+    ValueError
+        When a figure's computation is code (a lambda) rather than data.
     """
     name = exercise.name
     grading, reference = grading_of(name), reference_of(name)
+    for figure in grading.figures:
+        try:
+            to_data(figure.compute)
+        except CodecError as error:
+            raise ValueError(
+                f"{name}: the figure {figure.claim!r} is code, not data ({error}): write its "
+                "computation with autograder.contract.calls.call(...)"
+            ) from None
     figures = tuple(
         FigureCheck(
             figure,

@@ -116,6 +116,7 @@ def statement_text(exercise: Exercise) -> str:
         time_limit=f"{exercise.time_limit:g}",
         tolerances=exercise.tolerance_statement(),
         no_advice=Grading(exercise.name, (), _no_cases).advice_statement(),
+        no_figures=Grading(exercise.name, (), _no_cases).figures_statement(),
     )
 
 

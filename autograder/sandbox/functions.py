@@ -11,7 +11,9 @@ The contract's own functions (exercise 4's parabola and exercise 5's tilted
 double well, with their derivatives) are not written here: the table holds
 the very functions of ``reference/objectives.py``, which the reference
 exposes as ``learning_rate.f``, ``learning_rate.grad``, ``momentum.f`` and
-``momentum.grad``. In the grader they come from the ``reference`` package;
+``momentum.grad``. In the grader they come from the ``reference`` package
+(in the student package, which has no reference, from a copy of that one
+file beside this module);
 the worker loads that one file as the top-level module ``objectives`` beside
 this one (see ``levels.WORKER_FILES``) and never sees the rest of the
 reference. The other formulas serve only the grader's own checks.
@@ -32,7 +34,10 @@ import numpy as np
 # project installed in the library folder the worker reads NumPy from, trying
 # ``from reference import ...`` would load the whole oracle into the worker.
 if __package__:  # in the grader, as autograder.sandbox.functions
-    from reference import objectives
+    try:  # the student package: a copy of the reference's file beside this one
+        from autograder.sandbox import objectives
+    except ImportError:  # the project: the reference's own file
+        from reference import objectives
 else:  # in the worker, a top-level module beside objectives.py
     import objectives
 

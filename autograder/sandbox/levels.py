@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.sandbox import cgroups, landlock
-from reference import objectives
+from autograder.sandbox.functions import objectives  # the reference's, or its copy
 
 SANDBOX_DIR = Path(__file__).resolve().parent
 # The worker's files: each is loaded as a top-level module beside the others,

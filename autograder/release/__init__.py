@@ -1,0 +1,1 @@
+"""The hand-out: what students get (statements, stubs, notebooks, the student package)."""
