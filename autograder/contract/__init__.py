@@ -11,6 +11,7 @@ module                    what it declares
 :mod:`.pictures`          :class:`~.pictures.Picture`: curves for the feedback
 :mod:`.tolerances`        :class:`~.tolerances.Tolerance`: how close is equal
 :mod:`.compare`           how two results are compared
+:mod:`.calls`             a computation on a module, written as data
 ========================= =====================================================
 
 They depend on nothing of a particular exercise; :mod:`autograder.course`

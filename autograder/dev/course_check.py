@@ -28,6 +28,7 @@ from typing import Any
 
 from autograder.contract.cases import disagreements
 from autograder.course import grading_of, problems_of, reference_of
+from autograder.dev import public_data
 from autograder.dev.stubs import StubError, build_stub, find_regions, solution_text
 from autograder.loading import load_module
 from autograder.paths import (
@@ -134,23 +135,6 @@ def check_stubs_fresh(
         elif path.read_text(encoding="utf-8") != build_stub(key, exercise):
             problems.append(f"{exercise.name}: {path} is stale")
     return StepResult("stubs are up to date", tuple(problems), "run `gdlab dev build`")
-
-
-def check_public_data_fresh(
-    exercises: tuple[Exercise, ...], solutions: Path = SOLUTIONS_DIR, stubs: Path = EXERCISES_DIR
-) -> StepResult:
-    """Each exercise's public checks (data) are what the course computes today."""
-    from autograder.dev.public_data import public_text
-    from autograder.suites.public_checks import data_path
-
-    problems = []
-    for exercise in exercises:
-        path = data_path(exercise.name)
-        if not path.is_file():
-            problems.append(f"{exercise.name}: no public checks at {path}")
-        elif path.read_text(encoding="utf-8") != public_text(exercise):
-            problems.append(f"{exercise.name}: {path} is stale")
-    return StepResult("public checks are up to date", tuple(problems), "run `gdlab dev build`")
 
 
 def check_stubs_hide_answers(
@@ -324,7 +308,7 @@ def run_dev_check(
             return
     for step in (
         check_stubs_fresh,
-        check_public_data_fresh,
+        public_data.check_public_data_fresh,
         check_stubs_hide_answers,
         check_stubs_unimplemented,
         check_figures,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.contract.calls import to_data
 from autograder.contract.cases import Case
@@ -30,6 +31,9 @@ from autograder.suites.public_checks import (
 )
 from autograder.suites.public_document import render, to_document
 from autograder.suites.variants import variants_of
+
+if TYPE_CHECKING:  # course_check lists the step below, so it imports this module
+    from autograder.dev.course_check import StepResult
 
 #: The seed of the public examples: every student sees the same ones.
 PUBLIC_SEED = 20_261_121
@@ -128,3 +132,20 @@ def write_public_data(exercise: Exercise, folder: Path = DATA_DIR) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(public_text(exercise), encoding="utf-8")
     return path
+
+
+def check_public_data_fresh(
+    exercises: tuple[Exercise, ...], solutions: Path | None = None, stubs: Path | None = None
+) -> StepResult:
+    """A step of ``gdlab dev check``: each exercise's public checks (data) are what the
+    course computes today. (``solutions`` and ``stubs`` are the steps' common arguments.)"""
+    from autograder.dev.course_check import StepResult
+
+    problems = []
+    for exercise in exercises:
+        path = data_path(exercise.name)
+        if not path.is_file():
+            problems.append(f"{exercise.name}: no public checks at {path}")
+        elif path.read_text(encoding="utf-8") != public_text(exercise):
+            problems.append(f"{exercise.name}: {path} is stale")
+    return StepResult("public checks are up to date", tuple(problems), "run `gdlab dev build`")
