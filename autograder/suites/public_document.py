@@ -7,6 +7,7 @@ never as code.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -40,8 +41,44 @@ def _expression(value: Any) -> Any:
     return None if value is None else to_data(value)
 
 
+#: Arrays of more base64 characters than this are written once, in the document's table
+#: ``"arrays"``, and named where they occur: a dataset feeds many figures.
+SHARED_ARRAY = 4096
+
+
+def _share(data: Any, table: dict[str, list]) -> Any:
+    """``data`` with each large array replaced by ``{"$shared": key}``, kept in ``table``."""
+    if isinstance(data, list):
+        return [_share(item, table) for item in data]
+    if isinstance(data, dict):
+        body = data.get("$array")
+        if len(data) == 1 and isinstance(body, list) and len(body[2]) > SHARED_ARRAY:
+            key = hashlib.sha256(body[2].encode("ascii")).hexdigest()[:16]
+            table[key] = body
+            return {"$shared": key}
+        return {name: _share(item, table) for name, item in data.items()}
+    return data
+
+
+def _unshare(data: Any, table: dict[str, list]) -> Any:
+    """The inverse of :func:`_share`."""
+    if isinstance(data, list):
+        return [_unshare(item, table) for item in data]
+    if isinstance(data, dict):
+        if len(data) == 1 and "$shared" in data:
+            return {"$array": table[data["$shared"]]}
+        return {name: _unshare(item, table) for name, item in data.items()}
+    return data
+
+
 def to_document(course: PublicCourse) -> dict:
     """``course`` as a JSON-ready document (see :func:`from_document`)."""
+    table: dict[str, list] = {}
+    document = _share(_document(course), table)
+    return {**document, "arrays": table}
+
+
+def _document(course: PublicCourse) -> dict:
     picture = course.picture
     return {
         "format": FORMAT,
@@ -123,6 +160,7 @@ def _example(item: dict) -> ExampleCheck:
 
 def from_document(document: dict) -> PublicCourse:
     """The :class:`PublicCourse` that :func:`to_document` wrote."""
+    document = _unshare(document, document.get("arrays", {}))
     figures = tuple(
         FigureCheck(
             Figure(
