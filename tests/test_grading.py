@@ -293,8 +293,22 @@ def test_check_usage_errors_are_messages_not_tracebacks(tmp_path):
     unknown = gdlab("check", "exercise9", "--path", str(EXERCISES_DIR))
     assert unknown.returncode == 2 and "exercise1" in unknown.stderr
     missing = gdlab("check", "exercise1", cwd=tmp_path)
-    assert missing.returncode == 1 and "no folder" in missing.stderr
-    assert "Traceback" not in unknown.stderr + missing.stderr
+    assert missing.returncode == 1 and "no exercise folder" in missing.stderr
+    absent = gdlab("check", "exercise1", "--path", str(tmp_path / "nowhere"))
+    assert absent.returncode == 1 and "no folder" in absent.stderr
+    assert "Traceback" not in unknown.stderr + missing.stderr + absent.stderr
+
+
+def test_check_finds_the_course_folder_from_an_exercise_folder_or_above(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(EXERCISES_DIR, course / "exercises")
+    shutil.copy(SOLUTIONS_DIR / "exercise1" / "mse.py", course / "exercises" / "exercise1")
+    for folder in (course, course / "exercises", course / "exercises" / "exercise1"):
+        found = gdlab("check", "exercise1", "--json", cwd=folder)
+        assert found.returncode == 0, found.stderr
+        assert json.loads(found.stdout)["exercises"]["exercise1"]["status"] == "passed"
+    stub = gdlab("check", "exercise2", cwd=course / "exercises" / "exercise2")
+    assert stub.returncode == 1 and "not started" in stub.stdout
 
 
 def test_hanging_functions_leave_the_others_graded(tmp_path):
