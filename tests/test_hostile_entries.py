@@ -294,11 +294,14 @@ def test_colliding_entries_get_distinct_rows_and_are_told_why(graded):
 
 
 def test_text_that_cannot_be_written_as_utf8_is_replaced_and_noted(graded):
-    for file_name, module in (("surrogate-notebook", "mse.ipynb"), ("codec-cookie", "mse.py")):
+    for file_name, origin in (
+        ("surrogate-notebook", "mse.ipynb, cell 1"),  # a notebook's note names the cell
+        ("codec-cookie", "mse.py"),
+    ):
         result = _outcome(graded, file_name).result
         assert result.exercises["exercise1"].score == _key_score(graded, "exercise1") > 0
         (note,) = result.notes
-        assert f"exercise1/{module}: 1 character(s)" in note and "U+FFFD" in note
+        assert f"exercise1/{origin}: 1 character(s)" in note and "U+FFFD" in note
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,8 @@ from autograder.grading.intake import (
     python_source,
     submission_name,
 )
+from autograder.grading.sources import CHECK_CELL, notebook_cells
+from autograder.paths import EXERCISES_DIR
 from autograder.registry import load_registry
 
 EXERCISES = load_registry()
@@ -340,10 +342,67 @@ def test_notebook_source_keeps_string_literals_intact():
     assert namespace["FEED"] == "c\x0cd"
 
 
-def test_notebook_without_code_cells_gives_an_empty_module():
-    text = notebook_source(notebook(markdown("just prose")))
-    assert text.strip() == ""
-    assert run_module(text) is not None
+def test_notebook_without_code_cells_gives_a_module_of_no_cell():
+    assert notebook_cells(notebook(markdown("just prose"), code("%%bash\nls"))) == []
+    namespace = run_module(notebook_source(notebook(markdown("just prose"))))
+    assert namespace["__gdlab_skipped__"] == []
+
+
+def test_cells_are_numbered_from_the_top_markdown_included_and_check_cells_left_out():
+    nbgrader_test = code("assert False")
+    nbgrader_test["metadata"] = {"nbgrader": {"grade": True, "solution": False, "points": 2}}
+    solution = code("ANSWER = 1")
+    solution["metadata"] = {"nbgrader": {"grade": False, "solution": True}}
+    cells = notebook_cells(
+        notebook(
+            markdown("# title"),
+            code("A = 1"),
+            markdown("prose"),
+            solution,
+            nbgrader_test,
+            code(f"{CHECK_CELL} (this cell is not part of your module)\ncheck('exercise1')"),
+            code("%%timeit\nA + 1"),
+            code("B = A + ANSWER"),
+        )
+    )
+    assert cells == [(2, "A = 1"), (4, "ANSWER = 1"), (8, "B = A + ANSWER")]
+
+
+def test_display_and_ipython_display_are_accepted_and_show_nothing():
+    text = notebook_source(
+        notebook(
+            code("from IPython.display import display, Markdown\nimport IPython"),
+            code("def f(x):\n    return 2 * x\ndisplay(Markdown('**hi**'), f(1))\nprint(f(2))"),
+            code("IPython.display.HTML('<b>x</b>')\nVALUE = f(3)"),
+        )
+    )
+    namespace = run_module(text)
+    assert namespace["VALUE"] == 6 and namespace["__gdlab_skipped__"] == []
+
+
+def test_a_cell_that_raises_while_loading_stops_there_and_the_next_cells_run():
+    namespace = run_module(
+        notebook_source(
+            notebook(
+                code("def fit():\n    raise NotImplementedError"),
+                markdown("try it"),
+                code("BEFORE = 1\nfit()\nAFTER = 1"),
+                code("LATER = 2"),
+            )
+        )
+    )
+    assert namespace["BEFORE"] == 1 and "AFTER" not in namespace and namespace["LATER"] == 2
+    (skipped,) = namespace["__gdlab_skipped__"]
+    assert skipped.startswith("cell 3 raised NotImplementedError at line 2")
+
+
+def test_a_syntax_error_names_its_cell_and_line():
+    text = notebook_source(
+        notebook(markdown("x"), code("A = 1"), code("B = 2\nif True\n    C = 3"))
+    )
+    with pytest.raises(SyntaxError) as raised:
+        run_module(text)
+    assert (raised.value.filename, raised.value.lineno) == ("cell 3", 2)
 
 
 @pytest.mark.parametrize(
@@ -366,6 +425,31 @@ def test_both_py_and_ipynb_the_py_wins_with_a_note(tmp_path):
     (note,) = prepared.notes
     assert "exercise2" in note and "gradients.py" in note and "gradients.ipynb" in note
     assert "FROM_NOTEBOOK" not in (target / "exercise2/gradients.py").read_text("utf-8")
+
+
+def test_beside_the_untouched_stub_the_notebook_is_graded_with_a_note(tmp_path):
+    files = complete()
+    exercise = load_registry()[1]
+    stub = (EXERCISES_DIR / exercise.name / exercise.filename).read_bytes()
+    files[f"{exercise.name}/{exercise.filename}"] = stub
+    files[f"{exercise.name}/{exercise.module}.ipynb"] = notebook(code("FROM_NOTEBOOK = True\n"))
+    target = tmp_path / "out"
+    prepared = prepare(make_folder(tmp_path / "ivy", files), target)
+    assert prepared.problems == {} and prepared.fatal is None
+    (note,) = prepared.notes
+    assert note == (
+        f"{exercise.name}: {exercise.module}.ipynb was graded; {exercise.filename} is the "
+        "untouched stub"
+    )
+    graded = (target / exercise.name / exercise.filename).read_text("utf-8")
+    assert run_module(graded)["FROM_NOTEBOOK"] is True
+    # One byte changed, and the .py is the student's work again: it is graded.
+    files[f"{exercise.name}/{exercise.filename}"] = stub + b"\n"
+    again = prepare(make_folder(tmp_path / "jay", files), tmp_path / "out2")
+    assert (
+        "FROM_NOTEBOOK" not in (tmp_path / "out2" / exercise.name / exercise.filename).read_text()
+    )
+    assert "was graded" in again.notes[0] and f"{exercise.filename} was graded" in again.notes[0]
 
 
 @pytest.mark.parametrize(
@@ -785,14 +869,18 @@ def test_the_digest_depends_on_content_not_on_the_entry_name(tmp_path):
 def test_the_digest_follows_the_graded_text_not_the_raw_bytes(tmp_path):
     files = complete()
     del files["exercise1/mse.py"]
-    as_py = {**files, "exercise1/mse.py": b"X = 1\n"}
-    as_notebook = {**files, "exercise1/mse.ipynb": notebook(code("%matplotlib inline\nX = 1\n"))}
-    from_py = prepare(make_folder(tmp_path / "p", as_py), tmp_path / "o1")
-    from_nb = prepare(make_folder(tmp_path / "n", as_notebook), tmp_path / "o2")
-    assert (tmp_path / "o1/exercise1/mse.py").read_text("utf-8") == (
-        tmp_path / "o2/exercise1/mse.py"
-    ).read_text("utf-8")
-    assert from_py.digest == from_nb.digest
+    plain = {**files, "exercise1/mse.ipynb": notebook(code("X = 1\n"))}
+    magic = {**files, "exercise1/mse.ipynb": notebook(code("%matplotlib inline\nX = 1\n"))}
+    other = {**files, "exercise1/mse.ipynb": notebook(code("X = 2\n"))}
+    digests = [
+        prepare(make_folder(tmp_path / name, entry), tmp_path / f"out-{name}").digest
+        for name, entry in (("plain", plain), ("magic", magic), ("other", other))
+    ]
+    assert digests[0] != digests[2]
+    # A dropped magic line stays a blank line, so that the cell's lines keep their numbers.
+    assert (tmp_path / "out-magic/exercise1/mse.py").read_text("utf-8") == (
+        tmp_path / "out-plain/exercise1/mse.py"
+    ).read_text("utf-8").replace("(1, 'X = 1\\n')", "(1, '\\nX = 1\\n')")
 
 
 # --------------------------------------------------------------------------
@@ -869,9 +957,10 @@ def test_a_notebook_with_a_lone_surrogate_escape_is_graded_with_a_note(tmp_path)
     assert prepared.problems == {}
     text = (target / "exercise3/house_prices.py").read_text(encoding="utf-8")
     assert run_module(text)["LABEL"] == "x\ufffd\ufffd"
-    (note,) = prepared.notes
-    assert note.startswith("exercise3/house_prices.ipynb: 3 character(s)")
-    assert "line(s) 1, 3 " in note
+    first, second = prepared.notes  # one per cell, naming it
+    assert first.startswith("exercise3/house_prices.ipynb, cell 1: 1 character(s)")
+    assert second.startswith("exercise3/house_prices.ipynb, cell 2: 2 character(s)")
+    assert "line(s) 1 " in first and "line(s) 1 " in second
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from autograder.grading.folders import read_folder
 from autograder.grading.sources import notebook_source, python_source, writable_text
 from autograder.grading.zips import read_zip
 from autograder.registry import Exercise, load_registry
+from autograder.suites.public_checks import public_course
 
 #: Notes kept per submission, the last one counting those left out.
 MAX_NOTES = 20
@@ -111,12 +112,26 @@ def _strip_top_folder(
     }
 
 
+def is_untouched_stub(exercise: Exercise, data: bytes) -> bool:
+    """Whether ``data`` is the stub of ``exercise`` exactly as handed out.
+
+    Compared by SHA-256 with the digest the public checks carry (the student
+    package has no ``exercises/`` of its own to compare with).
+    """
+    return hashlib.sha256(data).hexdigest() == public_course(exercise.name).stub_sha256
+
+
 def _module_text(
     exercise: Exercise, files: dict[PurePosixPath, bytes], prepared: Prepared
 ) -> str | None:
     py = PurePosixPath(exercise.name, exercise.filename)
     ipynb = PurePosixPath(exercise.name, f"{exercise.module}.ipynb")
     try:
+        if py in files and ipynb in files and is_untouched_stub(exercise, files[py]):
+            prepared.notes.append(
+                f"{exercise.name}: {ipynb.name} was graded; {py.name} is the untouched stub"
+            )
+            return notebook_source(files[ipynb], str(ipynb), prepared.notes)
         if py in files:
             if ipynb in files:
                 prepared.notes.append(
@@ -125,7 +140,7 @@ def _module_text(
                 )
             return writable_text(python_source(files[py]), str(py), prepared.notes)
         if ipynb in files:
-            return writable_text(notebook_source(files[ipynb]), str(ipynb), prepared.notes)
+            return notebook_source(files[ipynb], str(ipynb), prepared.notes)
     except ValueError as error:
         prepared.problems[exercise.name] = f"{py if py in files else ipynb}: {error}"
         prepared.unreadable.add(exercise.name)

@@ -561,7 +561,11 @@ class Submission:
                 f"{name} returned something that is not plain data: {reply['not_plain']}"
             )
         if "missing" in reply:
-            raise MissingFunction(f"the module has no {name!r}")
+            skipped = reply.get("skipped")
+            why = ""
+            if isinstance(skipped, list) and skipped and all(isinstance(x, str) for x in skipped):
+                why = f" ({'; '.join(item[:200] for item in skipped[:3])})"
+            raise MissingFunction(f"the module has no {name!r}{why}")
         raise MalformedReply("the worker's answer was malformed")
 
 

@@ -70,13 +70,25 @@ def _text(value: object) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + "..."
 
 
+def _is_student_file(filename: str) -> bool:
+    """The student's module, or one of a notebook's cells (compiled as ``cell N``)."""
+    return filename.endswith(STUDENT_FILE) or filename.startswith(NOTEBOOK_CELL)
+
+
+def _place(filename: str, line: int) -> str:
+    """Where an error happened, as the student sees it: ``line 3`` or ``cell 4, line 2``."""
+    if filename.startswith(NOTEBOOK_CELL):
+        return f"{filename}, line {line}"
+    return f"line {line}"
+
+
 def _describe(error: BaseException) -> dict:
     kind = type(error)
     frames = traceback.extract_tb(error.__traceback__)
-    student = [frame for frame in frames if frame.filename.endswith(STUDENT_FILE)]
-    where = f"line {student[-1].lineno}" if student else ""
+    student = [frame for frame in frames if _is_student_file(frame.filename)]
+    where = _place(student[-1].filename, student[-1].lineno) if student else ""
     if isinstance(error, SyntaxError) and error.lineno:
-        where = f"line {error.lineno}"
+        where = _place(error.filename or "", error.lineno)
     return {
         "type": kind.__name__,
         "message": _text(error),
@@ -115,7 +127,10 @@ def _serve(module: object, request: dict) -> None:
     CALL_ID = request.get("id")
     name = request.get("name")
     if not isinstance(name, str) or not hasattr(module, name):
-        _reply({"missing": _text(name)})
+        # A notebook's cells that failed while it loaded may be why (see grading/sources.py).
+        skipped = getattr(module, "__gdlab_skipped__", None)
+        skipped = [_text(item) for item in skipped[:3]] if isinstance(skipped, list) else []
+        _reply({"missing": _text(name), "skipped": skipped})
         return
     target = getattr(module, name)
     args, kwargs = list(request.get("args", [])), dict(request.get("kwargs", {}))
@@ -253,6 +268,7 @@ def serve(path: str, module_name: str, requests: int, replies: int) -> None:
 
 
 STUDENT_FILE = ""
+NOTEBOOK_CELL = "cell "  # the name a graded notebook compiles each cell under
 READER: codec.Reader | None = None
 STDOUT: object = sys.stdout
 STDERR: object = sys.stderr
