@@ -311,11 +311,13 @@ def test_a_scaffolded_exercise_fails_the_dev_check_until_written_then_grades(tmp
     assert "exercise7: the reference does not implement double yet" in check.stdout
     failed = [line for line in check.stdout.splitlines() if line.startswith("FAIL")]
     assert failed == [
-        # The registry and the stubs changed: the public checks must be rebuilt.
+        # The registry and the stubs changed: the public checks and notebooks must be built.
         "FAIL public checks are up to date",
+        "FAIL notebooks are up to date",
         "FAIL answer keys agree with the reference on random inputs",
     ], check.stdout
     assert "exercise7: no public checks at" in check.stdout
+    assert "exercise7: no notebook at" in check.stdout
 
     # Written and rebuilt, the course is consistent again.
     _fill_in(copy)

@@ -22,9 +22,11 @@ def dev() -> None:
 @dev.command("build")
 def dev_build() -> None:
     """Regenerate every stub in exercises/ from its answer key in solutions/, then the public
-    checks (autograder/suites/public/data/) from the grader modules and the reference."""
+    checks (autograder/suites/public/data/) from the grader modules and the reference, and
+    each exercise's notebook from its statement and stub."""
     from autograder.dev.public_data import write_public_data
     from autograder.dev.stubs import StubError, write_stub
+    from autograder.notebooks.build import write_notebook
 
     try:
         for exercise in load_registry():
@@ -32,6 +34,7 @@ def dev_build() -> None:
             click.echo(f"wrote {path}")
         for exercise in load_registry():  # after every stub: their digests are sources
             click.echo(f"wrote {write_public_data(exercise)}")
+            click.echo(f"wrote {write_notebook(exercise)}")
     except (RegistryError, StubError, OSError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     click.echo("Stubs rebuilt. Next: `gdlab dev check`.")

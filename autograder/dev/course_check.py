@@ -31,6 +31,7 @@ from autograder.course import grading_of, problems_of, reference_of
 from autograder.dev import public_data
 from autograder.dev.stubs import StubError, build_stub, find_regions, solution_text
 from autograder.loading import load_module
+from autograder.notebooks.build import check_notebooks_fresh
 from autograder.paths import (
     EXERCISES_DIR,
     SOLUTIONS_DIR,
@@ -309,6 +310,7 @@ def run_dev_check(
     for step in (
         check_stubs_fresh,
         public_data.check_public_data_fresh,
+        check_notebooks_fresh,
         check_stubs_hide_answers,
         check_stubs_unimplemented,
         check_figures,

@@ -64,7 +64,8 @@ STUDENT_FILES = (
     "grading/sources.py",
     "grading/student_check.py",
     "grading/zips.py",
-    "notebooks/*.py",
+    "notebooks/__init__.py",
+    "notebooks/inline.py",
 )
 #: The contract's functions (exercise 4's parabola, exercise 5's double well), which the
 #: sandbox evaluates when a check passes them by name: copied beside the sandbox's files.
