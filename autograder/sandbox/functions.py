@@ -60,7 +60,8 @@ def _wavy(theta: Any) -> float:
 
 
 def _mean_squared(w: Any, X: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((X @ w - y) ** 2))
+    residual = X @ w - y  # written apart from exercise 6's answer, which ships nowhere
+    return float(residual @ residual) / len(y)
 
 
 FORMULAS = {
