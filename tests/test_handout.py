@@ -237,3 +237,20 @@ def test_check_and_grade_agree_on_every_public_test(student, submission, tmp_pat
     )
     assert checked.stdout, checked.stderr
     assert _public_tests(json.loads(checked.stdout)) == _public_tests(result)
+
+
+def test_student_code_cannot_import_the_installed_gdlab(student, tmp_path):
+    """The student package is installed beside NumPy (not editable), yet student code in the
+    sandbox sees only NumPy, matplotlib and what they need: check and grade offer it the same
+    imports."""
+    exercise = EXERCISES[0]
+    folder = tmp_path / "work" / exercise.name
+    folder.mkdir(parents=True)
+    peeking = "from autograder.suites.public_checks import public_course\n"
+    key = solution_path(exercise).read_text(encoding="utf-8")
+    (folder / exercise.filename).write_text(peeking + key, encoding="utf-8")
+    python = str(student["venv"] / "bin" / "python")
+    assert _run([python, "-c", "import autograder"], tmp_path, student["env"]).returncode == 0
+    checked = _gdlab(student, "check", exercise.name, cwd=folder)
+    assert checked.returncode == 1
+    assert "No module named 'autograder'" in checked.stdout, checked.stdout

@@ -19,6 +19,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import textwrap
 import threading
@@ -376,8 +377,9 @@ def test_ending_a_worker_kills_its_daemon_with_no_uid_and_no_group(tmp_path, tok
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "TMPDIR": str(folder),
         "HOME": str(folder),
-        # The project and its libraries, for an interpreter outside the venv.
-        "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), *map(str, levels.library_dirs())]),
+        # The project and the venv's libraries (the grader's, pytest included), for an
+        # interpreter outside the venv.
+        "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), sysconfig.get_paths()["purelib"]]),
     }
     try:
         command = [*unprivileged(environment), "-c", script]

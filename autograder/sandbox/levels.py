@@ -33,7 +33,6 @@ protects are kept side by side, so a change to one level shows in all three.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -42,7 +41,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.sandbox import cgroups, landlock
+from autograder.sandbox import cgroups, landlock, library_view
 from autograder.sandbox.functions import objectives  # the reference's, or its copy
 
 SANDBOX_DIR = Path(__file__).resolve().parent
@@ -78,15 +77,14 @@ def interpreter() -> Path:
 
 
 def library_dirs() -> list[Path]:
-    """Folders to put on the worker's ``sys.path``: where NumPy and matplotlib live."""
-    found = []
-    for name in ("numpy", "matplotlib"):
-        spec = importlib.util.find_spec(name)
-        if spec and spec.origin:
-            folder = Path(spec.origin).resolve().parent.parent
-            if folder not in found:
-                found.append(folder)
-    return found
+    """Folders to put on the worker's ``sys.path``: the view of NumPy, matplotlib and their
+    needs (:func:`~autograder.sandbox.library_view.view_folder`), nothing else installed."""
+    return [library_view.view_folder()]
+
+
+def library_paths() -> list[Path]:
+    """What the worker must be able to read of the libraries: the view and what it links to."""
+    return [*library_dirs(), *library_view.allowed_entries()]
 
 
 MATPLOTLIB_DIR = ".matplotlib"  # inside the worker's private folder
@@ -238,7 +236,7 @@ def landlock_paths(workdir: Path) -> tuple[list[Path], list[Path]]:
     read = [
         Path(sys.base_prefix).resolve(),
         interpreter(),
-        *library_dirs(),
+        *library_paths(),
         SANDBOX_DIR,
         *worker_files_elsewhere(),
         *map(Path, SYSTEM_READ),
@@ -322,7 +320,7 @@ def server_command(
         ]
     binds, made = [], {Path("/"), *map(Path, PRIVATE_TMP), Path("/var")}
     prefix = Path(sys.base_prefix).resolve()
-    for path in [prefix, *map(Path, libraries)]:
+    for path in [prefix, *library_paths()]:
         if str(path).startswith("/usr/"):
             continue
         # bwrap would make the missing parents of a mount point private to
