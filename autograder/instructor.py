@@ -1,4 +1,4 @@
-"""The instructor's commands of ``gdlab``: ``grade``, ``release`` and the ``dev`` group.
+"""The instructor's commands of ``gdlab``: ``grade``, ``release``, ``nbgrader`` and ``dev``.
 
 :mod:`autograder.cli` adds them to ``gdlab`` when this module is installed;
 the student package leaves it out, so students have no ``grade``.
@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from autograder.dev import commands as dev_commands
+from autograder.nbgrader import subcommands as nbgrader_commands
 
 
 class Refused(click.ClickException):
@@ -217,4 +218,9 @@ def release_command(out: Path) -> None:
     click.echo(f"Student package: {written.wheel.name}")
 
 
-COMMANDS: tuple[click.Command, ...] = (grade, release_command, dev_commands.dev)
+COMMANDS: tuple[click.Command, ...] = (
+    grade,
+    release_command,
+    dev_commands.dev,
+    nbgrader_commands.nbgrader,
+)

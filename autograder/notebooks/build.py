@@ -47,13 +47,14 @@ def check_cell_source(exercise: Exercise) -> str:
     )
 
 
-def _sections(statement: str) -> list[str]:
+def statement_sections(statement: str) -> list[str]:
     """The statement cut before each level-2 heading."""
     parts = re.split(r"\n(?=## )", statement.strip("\n"))
     return [part.strip("\n") for part in parts if part.strip()]
 
 
-def _cell(kind: str, source: str, identity: str, metadata: dict) -> dict:
+def make_cell(kind: str, source: str, identity: str, metadata: dict) -> dict:
+    """One nbformat 4.5 cell, without outputs."""
     cell = {"cell_type": kind, "id": identity, "metadata": metadata, "source": source}
     if kind == "code":
         cell.update(execution_count=None, outputs=[])
@@ -65,7 +66,7 @@ def notebook_of(exercise: Exercise, root: Path = EXERCISES_DIR) -> dict:
     statement = statement_path(exercise, root).read_text(encoding="utf-8")
     stub = stub_path(exercise, root).read_text(encoding="utf-8")
     parts: list[tuple[str, str, dict]] = [
-        ("markdown", section, LOCKED) for section in _sections(statement)
+        ("markdown", section, LOCKED) for section in statement_sections(statement)
     ]
     for cell in module_cells(stub, [task.function for task in exercise.tasks]):
         if cell.kind == DOCSTRING:
@@ -77,7 +78,7 @@ def notebook_of(exercise: Exercise, root: Path = EXERCISES_DIR) -> dict:
     parts.append(("code", check_cell_source(exercise), {**LOCKED, "gdlab": {"part": "check"}}))
     return {
         "cells": [
-            _cell(kind, source, f"{exercise.name}-{index:02d}", metadata)
+            make_cell(kind, source, f"{exercise.name}-{index:02d}", metadata)
             for index, (kind, source, metadata) in enumerate(parts, start=1)
         ],
         "metadata": {
