@@ -135,6 +135,7 @@ def test_the_wheel_holds_the_public_checks_only(release):
     for name in names:
         assert not name.startswith(("reference/", "solutions/", "autograder/course/")), name
         assert not name.startswith(("autograder/dev/", "autograder/release/")), name
+        assert not name.startswith("autograder/nbgrader/"), name
         assert "hidden" not in name and "secret" not in name and "variants" not in name, name
         assert name != "autograder/instructor.py"  # grade, release, dev
     forbidden = _answer_lines()

@@ -50,7 +50,18 @@ class Release:
 
 
 def exercise_files(exercise: Exercise, root: Path = EXERCISES_DIR) -> list[Path]:
-    """The files of one exercise that students get: statement, stub and notebook."""
+    """The files of one exercise that students get: statement, stub and notebook.
+
+    Raises
+    ------
+    ReleaseError
+        When one is missing, or the notebook or the public checks are not what
+        today's sources make (students would get stale checks).
+    """
+    from autograder.dev.public_data import public_text
+    from autograder.notebooks.build import notebook_text
+    from autograder.suites.public_checks import data_path
+
     folder = root / exercise.name
     wanted = [
         folder / "README.md",
@@ -60,6 +71,16 @@ def exercise_files(exercise: Exercise, root: Path = EXERCISES_DIR) -> list[Path]
     missing = [str(path) for path in wanted if not path.is_file()]
     if missing:
         raise ReleaseError(f"missing {', '.join(missing)}: run `gdlab dev build`")
+    stale = [
+        str(path)
+        for path, text in (
+            (wanted[2], lambda: notebook_text(exercise, root)),
+            (data_path(exercise.name), lambda: public_text(exercise)),
+        )
+        if not path.is_file() or path.read_text(encoding="utf-8") != text()
+    ]
+    if stale:
+        raise ReleaseError(f"{', '.join(stale)} stale: run `gdlab dev build`")
     return wanted
 
 
