@@ -27,7 +27,7 @@ import json
 from pathlib import Path
 
 from autograder.grading.run_settings import SECRET_FILE, course_secret, hidden_seed
-from autograder.notebooks.build import make_cell, statement_sections
+from autograder.notebooks.build import make_cell, make_notebook, statement_sections
 from autograder.notebooks.cells import DOCSTRING, FIXED, module_cells
 from autograder.paths import EXERCISES_DIR, solution_path, statement_path
 from autograder.registry import Exercise, get_exercise, load_registry
@@ -95,15 +95,7 @@ def source_notebook(exercise: Exercise, seed: int, root: Path = EXERCISES_DIR) -
                 test_cell_source(exercise, part.task, seed),
                 _marks(f"test_{part.task}", grade=True, locked=True, points=points),
             )
-    return {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    return make_notebook(cells)
 
 
 def init_course(

@@ -76,11 +76,18 @@ def notebook_of(exercise: Exercise, root: Path = EXERCISES_DIR) -> dict:
         else:
             parts.append(("code", cell.source, {"gdlab": {"task": cell.task}}))
     parts.append(("code", check_cell_source(exercise), {**LOCKED, "gdlab": {"part": "check"}}))
-    return {
-        "cells": [
+    return make_notebook(
+        [
             make_cell(kind, source, f"{exercise.name}-{index:02d}", metadata)
             for index, (kind, source, metadata) in enumerate(parts, start=1)
-        ],
+        ]
+    )
+
+
+def make_notebook(cells: list[dict]) -> dict:
+    """An nbformat 4.5 notebook of ``cells`` for a Python 3 kernel."""
+    return {
+        "cells": cells,
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
