@@ -10,6 +10,8 @@ Commands
     The exercise registry as a table.
 ``gdlab check [EXERCISE]``
     A student runs the public tests on their own files.
+``gdlab watch [EXERCISE]``
+    The same on every save, with the progress over all exercises.
 ``gdlab grade SUBMISSIONS --out DIR``
     An instructor grades a whole class.
 ``gdlab release OUT``
@@ -29,16 +31,50 @@ Commands
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from autograder.registry import RegistryError, load_registry
 
+if TYPE_CHECKING:
+    from autograder.grading.check_sandbox import CheckSandbox
+    from autograder.results import SubmissionResult
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The instructor's commands (:data:`autograder.instructor.COMMANDS`), named here so that a
+#: student's ``gdlab check`` never imports them.
+INSTRUCTOR_COMMANDS = ("dev", "grade", "nbgrader", "release")
+
+
+class CourseGroup(click.Group):
+    """The ``gdlab`` group: the instructor's commands are imported only when one is asked for.
+
+    The student package ships no :mod:`autograder.instructor`, so it has
+    none of them.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        instructor = INSTRUCTOR_COMMANDS if _has_instructor() else ()
+        return sorted([*super().list_commands(ctx), *instructor])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in INSTRUCTOR_COMMANDS and _has_instructor():
+            from autograder.instructor import COMMANDS
+
+            command = next((found for found in COMMANDS if found.name == name), None)
+        return command
+
+
+def _has_instructor() -> bool:
+    return importlib.util.find_spec("autograder.instructor") is not None
+
+
+@click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gdlab")
 def main() -> None:
     """gdlab: gradient-descent exercises, checked and graded."""
@@ -80,8 +116,7 @@ def list_exercises() -> None:
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Your folder laid out like exercises/ [default: found from the current folder "
-    "upwards].",
+    help="Your folder laid out like exercises/ [default: found from the current folder upwards].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def check_command(exercise: str | None, folder: Path | None, as_json: bool) -> None:
@@ -90,15 +125,22 @@ def check_command(exercise: str | None, folder: Path | None, as_json: bool) -> N
     Run it from anywhere inside your course folder. Exits 0 when every public
     test passes and 1 otherwise.
     """
-    from autograder.grading.student_check import check as run_check
-    from autograder.grading.student_check import (
-        find_course_folder,
-        passed,
-        render,
-        render_progress,
-    )
+    from autograder.grading.check_sandbox import CheckSandbox
 
     names = [item.name for item in load_registry()]
+    folder = _student_folder(exercise, folder, names)
+    chosen = [exercise] if exercise else names
+    sandbox = CheckSandbox(folder, chosen)  # first: it starts while the rest is imported
+    try:
+        _check_with(sandbox, folder, chosen, exercise, as_json)
+    finally:
+        sandbox.stop()
+
+
+def _student_folder(exercise: str | None, folder: Path | None, names: list[str]) -> Path:
+    """The folder to check: ``--path``, else the course folder found from here upwards."""
+    from autograder.grading.course_folder import find_course_folder
+
     if exercise is not None and exercise not in names:
         raise click.BadParameter(f"choose one of {', '.join(names)}", param_hint="EXERCISE")
     if folder is None:
@@ -110,26 +152,66 @@ def check_command(exercise: str | None, folder: Path | None, as_json: bool) -> N
             )
     elif not folder.is_dir():
         raise click.ClickException(f"no folder {folder}")
-    result = run_check(folder, [exercise] if exercise else names)
+    return folder
+
+
+@main.command("watch")
+@click.argument("exercise", required=False)
+@click.option(
+    "--path",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Your folder laid out like exercises/ [default: found from the current folder "
+    "upwards].",
+)
+def watch_command(exercise: str | None, folder: Path | None) -> None:
+    """Check your work again every time you save a file, until Ctrl-C.
+
+    Shows the public tests of the exercise you saved (at start, EXERCISE or
+    the first one not passing yet) and your progress over all of them.
+    """
+    from autograder.grading.watch import Watcher
+    from autograder.suites.public_checks import PublicDataError
+
+    names = [item.name for item in load_registry()]
+    folder = _student_folder(exercise, folder, names)
+    terminal = sys.stdout.isatty()
+    watcher = Watcher(
+        folder,
+        names,
+        exercise,
+        echo=click.echo,
+        clear=click.clear if terminal else lambda: None,
+        color=terminal,
+    )
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        click.echo("\nStopped watching.")
+    except PublicDataError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _check_with(
+    sandbox: CheckSandbox, folder: Path, chosen: list[str], exercise: str | None, as_json: bool
+) -> None:
+    from autograder.grading.student_check import check as run_check
+    from autograder.grading.student_check import passed, picture_line, render, render_progress
+    from autograder.suites.public_checks import PublicDataError
+
+    def show(verdict: SubmissionResult) -> None:  # before the picture is drawn
+        if exercise:
+            click.echo(render(verdict, color=sys.stdout.isatty()))
+        else:
+            click.echo(render_progress(verdict))
+
+    try:
+        result = run_check(folder, chosen, sandbox, on_verdict=None if as_json else show)
+    except PublicDataError as error:  # the course's fault: said plainly, never a traceback
+        raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=1))
-    elif exercise:
-        click.echo(render(result, color=sys.stdout.isatty()))
-    else:
-        click.echo(render_progress(result))
+    elif picture_line(result):
+        click.echo(picture_line(result))
     sys.exit(0 if passed(result) else 1)
-
-
-def _instructor_commands() -> tuple[click.Command, ...]:
-    """The instructor's commands; the student package has none (it ships no such module)."""
-    try:
-        from autograder.instructor import COMMANDS
-    except ModuleNotFoundError as error:
-        if error.name != "autograder.instructor":
-            raise
-        return ()
-    return COMMANDS
-
-
-for _command in _instructor_commands():
-    main.add_command(_command)

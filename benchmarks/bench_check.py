@@ -1,18 +1,19 @@
-"""Benchmark: where the time of ``gdlab check exerciseN`` goes, and how it compares.
+"""Benchmark: ``gdlab check`` and ``gdlab watch`` against ``python -c "import numpy"``.
 
-For every exercise, on the answer key, in fresh processes, interleaved with
-the baseline so that the machine's noise falls on both sides alike:
+For every exercise, on the answer key, interleaved with the baseline so that
+the machine's noise falls on both sides alike (medians of ``--runs``):
 
-- the wall time of ``gdlab check exerciseN`` (cold, verdict and picture) and
-  of ``python -c "import numpy"``; their ratio of medians is the issue's
-  target (at most 4);
-- a breakdown of one check, stage by stage, measured inside a fresh process
-  that runs the same steps as ``gdlab check`` with a timing plugin:
-  interpreter start, the checking process's imports, intake, pytest's
-  start-up and collection (reading the public checks included), the first
-  test (the sandbox starts on the first call: fork server, the worker's
-  NumPy and the student's module), the other tests, the teardown (the
-  picture's curves from the worker), and drawing the picture.
+- ``gdlab check exerciseN``, cold: the time until the verdict is printed and
+  until the picture is ready, each as a ratio to ``import numpy`` (the
+  issue's targets: 4 and 6);
+- ``gdlab watch exerciseN``, warm: the time from a save to the re-check's
+  verdict, as a ratio to ``import numpy`` (target 1.5);
+- one cold check, stage by stage, in a fresh process that runs the steps of
+  ``gdlab check`` with clocks between them: interpreter start, launching the
+  sandbox, the checking process's imports, intake and reading the public
+  checks, waiting for the sandbox, the tests (the student's module imported
+  in a fresh worker, every call across the channel), the picture's curves,
+  drawing, and stopping the sandbox.
 
 Timing figures belong here, not in the tests: the machines are shared and
 noisy.
@@ -24,9 +25,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,58 +38,48 @@ from autograder.paths import SOLUTIONS_DIR
 from autograder.registry import load_registry
 
 GDLAB = str(Path(sys.executable).with_name("gdlab"))
+VERDICT = "These are the public tests only"
+PICTURE = "your curves beside the reference's"
+WATCH_DONE = "Save an exercise's file"
 
-# Run in a fresh interpreter: the same steps as `gdlab check EXERCISE --path solutions`, timed.
+# Run in a fresh interpreter: the steps of `gdlab check EXERCISE --path FOLDER`, timed.
 STAGES = r"""
-import json, sys, tempfile, time
-started = time.perf_counter()
+import json, sys, time
+clock = [("start", time.perf_counter())]
+def mark(name):
+    clock.append((name, time.perf_counter()))
 from pathlib import Path
-import pytest
+exercise, folder = sys.argv[1], Path(sys.argv[2])
+from autograder.grading.check_sandbox import CheckSandbox
+sandbox = CheckSandbox(folder, [exercise])
+mark("launching the sandbox (its own imports first)")
+import tempfile
+from autograder import results
 from autograder.grading import drawing
 from autograder.grading.intake import prepare
-from autograder.grading.pytest_run import RunOptions, pytest_arguments
-from autograder.results import SubmissionResult
-imported = time.perf_counter()
-exercise, folder = sys.argv[1], Path(sys.argv[2])
-marks = {}
-
-class Timer:
-    def pytest_sessionstart(self, session):
-        marks["session"] = time.perf_counter()
-    def pytest_collection_finish(self, session):
-        marks["collected"] = time.perf_counter()
-    def pytest_runtest_logreport(self, report):
-        first = report.when in ("setup", "call") and f"first {report.when}" not in marks
-        key = f"first {report.when}" if first else report.when
-        marks[key] = marks.get(key, 0.0) + report.duration
-
+from autograder.suites.direct import DirectRun
+from autograder.suites.plan import planned_tests
+mark("the checking process's imports")
 with tempfile.TemporaryDirectory() as work:
     prepared = prepare(folder, Path(work) / "submission")
-    intake = time.perf_counter()
-    results = Path(work) / "results.json"
-    options = RunOptions(0, None, prepared.problem_records()).write(Path(work))
-    arguments = pytest_arguments(prepared.folder, [exercise], ("public",), results, options)
-    pytest.main(arguments, plugins=[Timer()])
-    ran = time.perf_counter()
-    entry = SubmissionResult.from_dict(json.loads(results.read_text())).exercises[exercise]
+    planned_tests([exercise], (results.PUBLIC,))
+    mark("intake and reading the public checks")
+    server = sandbox.ready()
+    mark("waiting for the sandbox")
+    with DirectRun(prepared.folder, [exercise], (results.PUBLIC,), server.level,
+                   server=server) as run:
+        result = run.verdict()
+        mark("the tests (worker, module, calls)")
+        run.add_curves(result)
+    mark("the picture's curves")
+    entry = result.exercises[exercise]
     if entry.curves:
         drawing.render(exercise, entry.curves, Path(work) / "picture.png", full_marks=True)
-    drawn = time.perf_counter()
-print(json.dumps({
-    "imports": imported - started,
-    "intake": intake - imported,
-    "pytest start-up and collection": marks["collected"] - intake,
-    "first test (sandbox start, worker, module)": marks["first setup"] + marks["first call"],
-    "other tests' calls": marks.get("call", 0.0),
-    "other tests' setups": marks.get("setup", 0.0),
-    "teardown (the picture's curves)": marks.get("teardown", 0.0),
-    "rest of the run (recording, results)": ran - marks["collected"] - sum(
-        marks.get(key, 0.0)
-        for key in ("first setup", "first call", "call", "setup", "teardown")
-    ),
-    "picture": drawn - ran,
-    "score": entry.score, "max": entry.max_score,
-}))
+    mark("drawing the picture")
+sandbox.stop()
+mark("stopping the sandbox")
+stages = {name: clock[i][1] - clock[i - 1][1] for i, (name, _) in enumerate(clock) if i}
+print(json.dumps({"stages": stages, "score": entry.score, "max": entry.max_score}))
 """
 
 
@@ -95,6 +89,57 @@ def _wall(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def _check_times(name: str) -> tuple[float, float]:
+    """Seconds until ``gdlab check`` printed its verdict, and until it ended (picture ready)."""
+    started = time.perf_counter()
+    verdict = None
+    with subprocess.Popen(
+        [GDLAB, "check", name, "--path", str(SOLUTIONS_DIR)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as check:
+        for line in check.stdout:
+            if line.startswith(VERDICT) and verdict is None:
+                verdict = time.perf_counter() - started
+    return verdict or float("nan"), time.perf_counter() - started
+
+
+class WatchSession:
+    """``gdlab watch`` on a copy of the answer keys, timed from a save to the verdict."""
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.file = folder / name / next(e.filename for e in load_registry() if e.name == name)
+        self.process = subprocess.Popen(
+            [GDLAB, "watch", name, "--path", str(folder)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self._wait_for(WATCH_DONE)
+        self.saves = 0
+
+    def _wait_for(self, prefix: str) -> float:
+        for line in self.process.stdout:
+            if line.startswith(prefix):
+                return time.perf_counter()
+        raise RuntimeError("gdlab watch ended")
+
+    def recheck(self) -> float:
+        """Save the file (a new comment) and time the re-check's verdict."""
+        self.saves += 1
+        text = self.file.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        self.file.write_text(f"{text}\n# save {self.saves}\n", encoding="utf-8")
+        ended = self._wait_for(VERDICT)
+        self._wait_for(WATCH_DONE)
+        return ended - started
+
+    def stop(self) -> None:
+        self.process.send_signal(2)
+        self.process.communicate(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement")
@@ -102,21 +147,34 @@ def main() -> None:
     options = parser.parse_args()
     names = options.exercise or [exercise.name for exercise in load_registry()]
     numpy = [sys.executable, "-c", "import numpy"]
-    bare = [sys.executable, "-c", "pass"]
-    print(f"gdlab check on the answer keys, {options.runs} runs each, interleaved medians (s)\n")
-    print(f"{'exercise':<10} {'import numpy':>12} {'gdlab check':>12} {'ratio':>6}")
+    print(f"On the answer keys, {options.runs} runs each, interleaved medians (s)\n")
+    print(
+        f"{'exercise':<10} {'import numpy':>12} {'verdict':>8} {'ratio':>6} {'picture':>8} "
+        f"{'ratio':>6} {'watch':>7} {'ratio':>6}"
+    )
     for name in names:
-        base, check = [], []
-        for _ in range(options.runs):
-            base.append(_wall(numpy))
-            check.append(_wall([GDLAB, "check", name, "--path", str(SOLUTIONS_DIR)]))
-        ratio = statistics.median(check) / statistics.median(base)
+        base, verdict, picture, watch = [], [], [], []
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / "course"
+            shutil.copytree(SOLUTIONS_DIR, copy, ignore=shutil.ignore_patterns(".*"))
+            session = WatchSession(name, copy)
+            try:
+                for _ in range(options.runs):
+                    base.append(_wall(numpy))
+                    shown, ready = _check_times(name)
+                    verdict.append(shown)
+                    picture.append(ready)
+                    watch.append(session.recheck())
+            finally:
+                session.stop()
+        floor = statistics.median(base)
+        row = [statistics.median(values) for values in (verdict, picture, watch)]
         print(
-            f"{name:<10} {statistics.median(base):>12.3f} {statistics.median(check):>12.3f} "
-            f"{ratio:>6.2f}"
+            f"{name:<10} {floor:>12.3f} {row[0]:>8.3f} {row[0] / floor:>6.2f} {row[1]:>8.3f} "
+            f"{row[1] / floor:>6.2f} {row[2]:>7.3f} {row[2] / floor:>6.2f}"
         )
-    print("\nOne check, stage by stage (median of the runs, s)\n")
-    interpreter = statistics.median(_wall(bare) for _ in range(options.runs))
+    print("\nOne cold check, stage by stage (median of the runs, s)\n")
+    interpreter = statistics.median(_wall([sys.executable, "-c", "pass"]) for _ in range(5))
     for name in names:
         runs = []
         for _ in range(options.runs):
@@ -128,10 +186,10 @@ def main() -> None:
             )
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"{name} (score {runs[0]['score']:g}/{runs[0]['max']:g})")
-        print(f"  {'interpreter start':<44} {interpreter:.3f}")
-        for stage in runs[0]:
-            if stage not in ("score", "max"):
-                print(f"  {stage:<44} {statistics.median(run[stage] for run in runs):.3f}")
+        print(f"  {'interpreter start':<48} {interpreter:.3f}")
+        for stage in runs[0]["stages"]:
+            median = statistics.median(run["stages"][stage] for run in runs)
+            print(f"  {stage:<48} {median:.3f}")
 
 
 if __name__ == "__main__":

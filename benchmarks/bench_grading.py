@@ -1,19 +1,27 @@
-"""Benchmark: grading a whole class, against the same suites run in-process.
+"""Benchmark: grading a whole class, against the floor and against an earlier grader.
 
-Builds a synthetic class of N submissions (a third correct, a third with
-typical mistakes, a third with an infinite loop in exercise 4), grades it with
-``gdlab grade``'s batch in the strongest sandbox, and, in the same run, times
-the same public and hidden suites in-process against the answer keys (no
-sandbox, no worker, no intake). Prints submissions per second and the
-per-submission overhead of sandboxed grading. With ``--against REV`` it also
-grades the same class with the grader of an earlier commit (installed from
-``git archive`` into its own environment), in the same run, and prints both
-speeds and their ratio.
+Builds a synthetic class of N submissions (half the answer keys, half with
+typical mistakes; ``--hanging`` adds a third with an infinite loop in
+exercise 4) and, in one run, side by side:
+
+- grades it with ``gdlab grade``'s batch in the strongest sandbox: wall time,
+  submissions per second, and the CPU of every process it started, per
+  submission;
+- runs the very same suites on the very same submissions in-process, without
+  sandbox, worker or channel, each submission in a fresh process: the CPU of
+  the grading itself (the students' own compute plus the expected values),
+  the floor sandboxed grading is compared with;
+- with ``--against REV``, grades the same class with the same course secret
+  with the grader of an earlier commit (installed from ``git archive`` into
+  its own environment) and prints both speeds, their ratio, and whether every
+  submission got the same score from both;
+- samples the batch process's resident memory as submissions finish.
+
 Timing figures belong here, not in the tests: the machines are shared and
 noisy.
 
-Usage: ``python benchmarks/bench_grading.py [--n 200] [--jobs J] [--baseline-runs 3]
-[--against REV]``
+Usage: ``python benchmarks/bench_grading.py [--n 200] [--jobs J] [--against REV]
+[--hanging]``
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,13 +38,25 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
 from autograder.grading.batch import grade_class
-from autograder.grading.pytest_run import SUITES, pytest_arguments
+from autograder.grading.run_settings import hidden_seed
 from autograder.paths import PROJECT_ROOT, SOLUTIONS_DIR
-from autograder.registry import load_registry
 from autograder.sandbox.levels import strongest_level
+
+SECRET = "benchmark-secret"
+# One submission graded in-process, in a fresh interpreter: the CPU of the grading alone.
+FLOOR = r"""
+import json, sys, time
+from pathlib import Path
+from autograder.grading.pytest_run import SUITES
+from autograder.registry import load_registry
+from autograder.suites.direct import run_direct
+names = [exercise.name for exercise in load_registry()]
+started = time.process_time()
+result = run_direct(Path(sys.argv[1]), names, SUITES, "process", seed=int(sys.argv[2]),
+                    trusted=True)
+print(json.dumps({"cpu": time.process_time() - started, "total": result.total}))
+"""
 
 # Typical mistakes, as (file, correct text, wrong text) edits of the answer keys.
 MISTAKES = [
@@ -58,14 +79,14 @@ HANG = (
 )
 
 
-def build_class(folder: Path, count: int) -> dict[str, int]:
+def build_class(folder: Path, count: int, hanging: bool) -> dict[str, int]:
     """Write ``count`` submissions; return how many of each kind."""
-    kinds = {"correct": 0, "mistakes": 0, "hanging": 0}
+    kinds = {"correct": 0, "mistakes": 0, **({"hanging": 0} if hanging else {})}
     for index in range(count):
-        kind = list(kinds)[index % 3]
+        kind = list(kinds)[index % len(kinds)]
         kinds[kind] += 1
         target = folder / f"{kind}-{index:04d}"
-        shutil.copytree(SOLUTIONS_DIR, target)
+        shutil.copytree(SOLUTIONS_DIR, target, ignore=shutil.ignore_patterns(".*"))
         edits = {"mistakes": MISTAKES, "hanging": [HANG]}.get(kind, [])
         for name, correct, wrong in edits:
             path = target / name
@@ -78,30 +99,51 @@ def build_class(folder: Path, count: int) -> dict[str, int]:
     return kinds
 
 
-def time_in_process(runs: int) -> float:
-    """Median seconds of the public and hidden suites run in-process on the answer keys."""
-    names = [exercise.name for exercise in load_registry()]
-    durations = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as scratch:
-            results = Path(scratch) / "results.json"
-            arguments = pytest_arguments(SOLUTIONS_DIR, names, SUITES, results, trusted=True)
-            started = time.perf_counter()
-            pytest.main(arguments)
-            durations.append(time.perf_counter() - started)
-            summary = json.loads(results.read_text(encoding="utf-8"))
-            total = sum(entry["score"] for entry in summary["exercises"].values())
-            assert abs(total - 60) < 1e-6, f"the answer keys scored {total} in-process"
-    return statistics.median(durations)
+def children_cpu() -> float:
+    """CPU seconds of every finished child process (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def grade_with_revision(revision: str, submissions: Path, jobs: int, level: str) -> float:
-    """Seconds the grader of an earlier commit takes on the same class.
+def resident_mib() -> float:
+    """This process's resident memory, in MiB."""
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def floor(submissions: Path, seed: int) -> tuple[float, dict[str, float]]:
+    """Mean CPU seconds per submission of the suites run in-process, and each one's total."""
+    cpu, totals = [], {}
+    for submission in sorted(submissions.iterdir()):
+        done = subprocess.run(
+            [sys.executable, "-c", FLOOR, str(submission), str(seed)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        measured = json.loads(done.stdout.strip().splitlines()[-1])
+        cpu.append(measured["cpu"])
+        totals[submission.name] = measured["total"]
+    return statistics.mean(cpu), totals
+
+
+def totals_of(out: Path) -> dict[str, float | None]:
+    """Each submission's total in a gradebook's ``results/``."""
+    return {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))["total"]
+        for path in (out / "results").glob("*.json")
+    }
+
+
+def grade_with_revision(revision: str, submissions: Path, out: Path, jobs: int, level: str):
+    """Seconds and children's CPU the grader of an earlier commit takes on the same class.
 
     The commit is extracted with ``git archive`` and installed into its own
-    virtual environment (not timed), so that every process of its batch,
-    the pytest runs included, uses that commit's code and nothing of this
-    checkout's.
+    virtual environment (not timed), so that every process of its batch uses
+    that commit's code and nothing of this checkout's.
     """
     with tempfile.TemporaryDirectory(prefix="gdlab-revision-") as scratch:
         tree, venv = Path(scratch) / "tree", Path(scratch) / "venv"
@@ -117,71 +159,67 @@ def grade_with_revision(revision: str, submissions: Path, jobs: int, level: str)
             "import sys; from pathlib import Path; "
             "from autograder.grading.batch import grade_class; "
             "grade_class(Path(sys.argv[1]), Path(sys.argv[2]), jobs=int(sys.argv[3]), "
-            "sandbox=sys.argv[4])"
+            "sandbox=sys.argv[4], secret=sys.argv[5])"
         )
-        command = [venv / "bin" / "python", "-c", script, submissions, Path(scratch) / "out"]
-        started = time.perf_counter()
-        subprocess.run([*map(str, command), str(jobs), level], cwd=scratch, check=True)
-        return time.perf_counter() - started
+        command = [venv / "bin" / "python", "-c", script, submissions, out, jobs, level, SECRET]
+        cpu, started = children_cpu(), time.perf_counter()
+        subprocess.run([*map(str, command)], cwd=scratch, check=True)
+        return time.perf_counter() - started, children_cpu() - cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="submissions in the class")
+    parser.add_argument("--n", type=int, default=60, help="submissions in the class")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="parallel jobs")
-    parser.add_argument("--baseline-runs", type=int, default=3)
-    parser.add_argument("--against", help="also time the grader of this earlier commit")
+    parser.add_argument("--against", help="also grade with the grader of this earlier commit")
+    parser.add_argument("--hanging", action="store_true", help="add hanging submissions")
     options = parser.parse_args()
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     level = strongest_level()
     with tempfile.TemporaryDirectory(prefix="gdlab-bench-") as scratch:
         submissions, out = Path(scratch) / "class", Path(scratch) / "out"
-        kinds = build_class(submissions, options.n)
-        baseline = time_in_process(options.baseline_runs)
-        started = time.perf_counter()
-        report = grade_class(submissions, out, jobs=options.jobs, sandbox=level)
-        elapsed = time.perf_counter() - started
-        totals = {
-            kind: statistics.mean(
-                o.result.total or 0.0 for o in report.outcomes if o.name.startswith(kind)
-            )
-            for kind in kinds
-            if kinds[kind]
-        }
-        for outcome in report.outcomes:  # a correct copy must never lose a point: say why
-            if outcome.name.startswith("correct") and (outcome.result.total or 0.0) < 60:
-                lost = [
-                    f"{test.name}: {test.message[:200]}"
-                    for entry in outcome.result.exercises.values()
-                    for test in entry.graded_tests
-                    if test.status != "passed"
-                ]
-                print(f"{outcome.name} ({outcome.result.status}) lost points: {lost[:3]}")
-        earlier = (
-            grade_with_revision(options.against, submissions, options.jobs, level)
-            if options.against
-            else None
+        kinds = build_class(submissions, options.n, options.hanging)
+        memory: list[tuple[int, float]] = [(0, resident_mib())]
+
+        def note(outcome) -> None:
+            memory.append((len(memory), resident_mib()))
+
+        cpu, started = children_cpu(), time.perf_counter()
+        grade_class(
+            submissions, out, jobs=options.jobs, sandbox=level, secret=SECRET, progress=note
         )
-    per_submission = elapsed * options.jobs / options.n  # seconds of one job slot
+        elapsed, sandboxed_cpu = time.perf_counter() - started, children_cpu() - cpu
+        ours = totals_of(out)
+        floor_cpu, floor_totals = floor(submissions, hidden_seed(SECRET))
+        earlier = None
+        if options.against:
+            earlier_out = Path(scratch) / "earlier"
+            earlier = grade_with_revision(
+                options.against, submissions, earlier_out, options.jobs, level
+            )
+            theirs = totals_of(earlier_out)
     print(f"class: {options.n} submissions {kinds}, {options.jobs} jobs, sandbox {level!r}")
-    print(f"mean totals: {', '.join(f'{k} {v:.2f}/60' for k, v in totals.items())}")
     print(
-        f"sandboxed batch: {elapsed:.1f} s, {options.n / elapsed:.3f} submissions/s, "
-        f"{per_submission:.2f} s per submission per job"
+        f"this grader: {elapsed:.1f} s, {options.n / elapsed:.3f} submissions/s, "
+        f"CPU {sandboxed_cpu / options.n:.2f} s per submission"
     )
     print(
-        f"in-process suites on the answer keys: {baseline:.2f} s per submission "
-        f"(median of {options.baseline_runs})"
+        f"floor (the same suites in-process, a fresh process each): CPU {floor_cpu:.2f} s per "
+        f"submission; sandboxed grading costs {sandboxed_cpu / options.n / floor_cpu:.2f}x it"
     )
+    agree = sum(floor_totals.get(name) == total for name, total in ours.items())
+    print(f"in-process and sandboxed totals agree for {agree}/{len(ours)} submissions")
+    marks = sorted({1, len(memory) // 10, len(memory) // 2, len(memory) - 1})
     print(
-        f"overhead of sandboxed grading: {per_submission - baseline:+.2f} s per submission, "
-        f"ratio {per_submission / baseline:.2f}"
+        "batch process memory: "
+        + ", ".join(f"{memory[i][1]:.0f} MiB after {memory[i][0]}" for i in marks if i > 0)
     )
     if earlier is not None:
+        seconds, cpu_then = earlier
+        same = sum(theirs.get(name) == total for name, total in ours.items())
         print(
-            f"grader of {options.against} on the same class: {earlier:.1f} s, "
-            f"{options.n / earlier:.3f} submissions/s; this grader is "
-            f"{earlier / elapsed:.2f} times as fast"
+            f"grader of {options.against}: {seconds:.1f} s, {options.n / seconds:.3f} "
+            f"submissions/s, CPU {cpu_then / options.n:.2f} s per submission; this grader is "
+            f"{seconds / elapsed:.2f} times as fast, with the same total for {same}/{len(ours)}"
         )
     sys.stdout.flush()
 

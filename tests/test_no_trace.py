@@ -519,6 +519,10 @@ def one_student(root: Path, suffix: str) -> Path:
     return root / "class"
 
 
+#: How a submission's grading run shows in ``/proc/PID/cmdline`` (see ``run_in_subprocess``).
+GRADING_RUN = b"-m\x00autograder.suites.direct\x00"
+
+
 def test_the_secret_and_the_seed_are_on_no_command_line_or_environment(tmp_path):
     """While students' code runs, no process of the grading shows the secret or the seed.
 
@@ -545,13 +549,13 @@ def test_the_secret_and_the_seed_are_on_no_command_line_or_environment(tmp_path)
                         shown[pid] = shown.get(pid, b"") + handle.read()
                 except OSError:
                     pass
-        if any(b"-m\x00pytest\x00" in text for text in shown.values()):  # students' turn
+        if any(GRADING_RUN in text for text in shown.values()):  # students' turn
             for pid, text in shown.items():
                 seen[pid] = seen.get(pid, b"") + text
         time.sleep(0.05)
     output, errors = grading.communicate()
     assert grading.returncode == 0, output + errors
-    assert len(seen) >= 3, "the grading run was never seen"  # gdlab, pytest, the sandbox
+    assert len(seen) >= 3, "the grading run was never seen"  # gdlab, its run, the sandbox
     for text in seen.values():
         assert secret.encode() not in text
         assert seed.encode() not in text
@@ -561,7 +565,7 @@ def test_the_secret_and_the_seed_are_on_no_command_line_or_environment(tmp_path)
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_a_batch_killed_at_its_budget_leaves_no_trace(tmp_path, level, token, open_tmp):
-    """pytest is killed mid-run, its sandbox and a daemon in it: all of it goes."""
+    """The grading run is killed mid-run, its sandbox and a daemon in it: all of it goes."""
     attack = HOSTILE.format(token=token) + textwrap.dedent("""
         daemon(600)
         litter()
@@ -588,7 +592,7 @@ def test_a_batch_killed_at_its_budget_leaves_no_trace(tmp_path, level, token, op
             for pid in map(int, children):
                 try:
                     with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                        if b"-m\x00pytest\x00" in handle.read():
+                        if GRADING_RUN in handle.read():
                             runs.add(pid)
                 except OSError:
                     pass

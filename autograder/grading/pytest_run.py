@@ -31,6 +31,7 @@ from autograder.paths import SUITES_DIR
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
 from autograder.sandbox.server import sweep_run, wait_unreaped
+from autograder.suites.plan import runs_directly
 
 SUITES = ("public", "hidden")
 #: Seconds a grading run may take beyond its exercises' time limits (importing, collecting).
@@ -174,7 +175,7 @@ def run_in_subprocess(
     sandbox: str,
     budget: float | None = None,
 ) -> tuple[dict | None, str | None]:
-    """Run every suite on a prepared submission folder in a fresh pytest process.
+    """Run every suite on a prepared submission folder in a fresh grading process.
 
     Parameters
     ----------
@@ -203,18 +204,26 @@ def run_in_subprocess(
     sandboxes), every process and control group its sandboxes left is killed
     and that folder removed (:func:`~autograder.sandbox.server.sweep_run`).
     """
-    exercises = [exercise.name for exercise in load_registry()]
     if budget is None:
         budget = sum(exercise.time_limit for exercise in load_registry()) + STARTUP_SECONDS
     with tempfile.TemporaryDirectory(prefix="gdlab-run-") as scratch:
         results_file = Path(scratch) / "results.json"
         options = RunOptions(seed, sandbox, problems).write(Path(scratch))
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *pytest_arguments(folder, exercises, SUITES, results_file, options),
-        ]
+        if runs_directly(SUITES):
+            # Without pytest's start-up and per-test machinery: the same tests,
+            # names and records (see autograder.suites.direct).
+            command = [
+                sys.executable,
+                "-m",
+                "autograder.suites.direct",
+                str(folder),
+                str(results_file),
+                str(options),
+            ]
+        else:  # a hand-written test that needs pytest's fixtures
+            exercises = [exercise.name for exercise in load_registry()]
+            arguments = pytest_arguments(folder, exercises, SUITES, results_file, options)
+            command = [sys.executable, "-m", "pytest", *arguments]
         # The sandboxes' folders go here; their private uid enters it, never lists it.
         sandboxes = Path(tempfile.mkdtemp(prefix="gdlab-sandboxes-"))
         sandboxes.chmod(0o711)
@@ -225,6 +234,7 @@ def run_in_subprocess(
             "LANG": "C.UTF-8",
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             "TMPDIR": str(sandboxes),
+            "GDLAB_SUITES_DIR": str(SUITES_DIR),  # the suites this process planned with
         }
         try:
             run = subprocess.Popen(

@@ -1,56 +1,43 @@
 """``gdlab check``: a student's own run of the public suites.
 
 The student's folder goes through the same intake as a graded submission (so
-notebooks work too), then the public suites run in this process while the
-student's code runs in sandboxed workers.
+notebooks work too), then the public suites run in this process, without
+pytest (:mod:`autograder.suites.direct`), while the student's code runs in
+sandboxed workers.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from autograder import results, scoring
 from autograder.grading import drawing, feedback, reports
+from autograder.grading.check_sandbox import CheckSandbox
 from autograder.grading.intake import prepare
 from autograder.grading.pytest_run import run_in_process
-from autograder.registry import get_exercise, load_registry
+from autograder.registry import get_exercise
 from autograder.results import SubmissionResult
+from autograder.suites.direct import DirectRun
+from autograder.suites.plan import planned_tests, runs_directly
 
 PICTURES = ".gdlab"  # inside the student's folder; hidden, so intake ignores it
 
 
-def find_course_folder(start: Path) -> Path | None:
-    """The folder laid out like ``exercises/`` that holds ``start``, looking upwards.
-
-    From ``start`` and each folder above it: its ``exercises/`` subfolder if
-    that holds an exercise's folder, else the folder itself if it does. So
-    ``gdlab check`` works from the hand-out's root, from ``exercises/`` and
-    from inside an exercise's folder (a notebook's, for instance).
-
-    Returns
-    -------
-    Path or None
-        None when no folder up to the file system's root holds an exercise.
-    """
-    names = [exercise.name for exercise in load_registry()]
-
-    def holds_exercises(folder: Path) -> bool:
-        return any((folder / name).is_dir() for name in names)
-
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if holds_exercises(folder / "exercises"):
-            return folder / "exercises"
-        if holds_exercises(folder):
-            return folder
-    return None
-
-
-def check(folder: Path, exercises: list[str]) -> SubmissionResult:
+def check(
+    folder: Path,
+    exercises: list[str],
+    sandbox: CheckSandbox | None = None,
+    on_verdict: Callable[[SubmissionResult], None] | None = None,
+) -> SubmissionResult:
     """Run the public tests of ``exercises`` on a student's folder.
+
+    The suites run without pytest (:mod:`autograder.suites.direct`), with the
+    same tests and records as grading. The sandbox starts while the checks
+    are read, and the picture is drawn after the verdict is known.
 
     Parameters
     ----------
@@ -58,35 +45,73 @@ def check(folder: Path, exercises: list[str]) -> SubmissionResult:
         Laid out like ``exercises/``.
     exercises : list of str
         Which exercises to check.
+    sandbox : CheckSandbox, optional
+        A sandbox launched (``gdlab check``) or kept warm (``gdlab watch``)
+        by the caller, who stops it; by default one is started for this check
+        and stopped after it.
+    on_verdict : callable, optional
+        Called with the scored result as soon as it is known, before the
+        picture's curves are taken and drawn (so a terminal shows it first).
 
     Returns
     -------
     SubmissionResult
         Limited to the checked exercises; scores count the public tests only.
+        With one exercise checked, its picture is drawn in ``folder/.gdlab/``.
     """
     with tempfile.TemporaryDirectory(prefix="gdlab-check-") as work:
         prepared = prepare(folder, Path(work) / "submission")
         records = prepared.problem_records()
         runnable = [name for name in exercises if name not in records]
-        result = (
-            run_in_process(prepared.folder, runnable, ("public",), problems=records)
-            if runnable
-            else SubmissionResult(folder.name)
-        )
-    for name in exercises:
-        if name not in result.exercises:
-            result.exercises[name] = scoring.unrun_exercise(
-                name, records[name]["problem"], records[name]["kind"], (results.PUBLIC,)
-            )
-    result.exercises = {name: result.exercises[name] for name in exercises}
-    result.submission, result.notes = folder.name, prepared.notes
-    if len(exercises) == 1:  # one exercise checked: draw it
+        owned = sandbox is None
+        if owned:
+            sandbox = CheckSandbox(folder, runnable)
+        try:
+            if not runs_directly((results.PUBLIC,)):  # a hand-written test needs pytest
+                sandbox.stop()
+                result = run_in_process(
+                    prepared.folder, runnable, (results.PUBLIC,), problems=records
+                )
+                _complete(result, folder, exercises, records, prepared.notes)
+                return result
+            planned_tests(runnable, (results.PUBLIC,))  # read the checks while it starts
+            server = sandbox.ready()
+            with DirectRun(
+                prepared.folder, runnable, (results.PUBLIC,), server.level, records, server=server
+            ) as run:
+                result = run.verdict() if runnable else SubmissionResult(folder.name)
+                _complete(result, folder, exercises, records, prepared.notes)
+                if on_verdict is not None:
+                    on_verdict(result)
+                if len(exercises) == 1 and runnable:  # one exercise checked: draw it
+                    run.add_curves(result)
+        finally:
+            if owned:
+                sandbox.stop()
+    if len(exercises) == 1:
         entry = result.exercises[exercises[0]]
         if entry.curves:
             path = folder / PICTURES / f"{entry.name}.png"
             drawing.render(entry.name, entry.curves, path, full_marks=entry.full_marks)
             entry.picture = str(path)
     return result
+
+
+def _complete(
+    result: SubmissionResult,
+    folder: Path,
+    exercises: list[str],
+    records: dict[str, dict[str, str]],
+    notes: list[str],
+) -> None:
+    """Add the exercises intake could not read, in the order asked, and intake's notes."""
+    for name in exercises:
+        if name not in result.exercises:
+            result.exercises[name] = scoring.unrun_exercise(
+                name, records[name]["problem"], records[name]["kind"], (results.PUBLIC,)
+            )
+    result.exercises = {name: result.exercises[name] for name in exercises}
+    result.submission, result.notes = folder.name, notes
 
 
 def passed(result: SubmissionResult) -> bool:
@@ -135,8 +160,6 @@ def render(result: SubmissionResult, color: bool = True) -> str:
                 if test.task == task.function and not test.followed and not test.reason:
                     lines.append(f"  {style('ADVICE', 'cyan')} {test.name}  [0 points]")
                     lines.append(f"       {test.message}")
-        if entry.picture:
-            lines.append(f"  your curves beside the reference's: {entry.picture}")
         graded = entry.graded_tests
         count = sum(test.status == results.PASSED for test in graded)
         lines.append(
@@ -148,6 +171,12 @@ def render(result: SubmissionResult, color: bool = True) -> str:
         lines.append(f"note: {note}")
     lines.append("These are the public tests only; grading adds hidden tests on other inputs.")
     return "\n".join(lines)
+
+
+def picture_line(result: SubmissionResult) -> str | None:
+    """Where the picture of a one-exercise check was drawn, as a line to print after it."""
+    pictures = [entry.picture for entry in result.exercises.values() if entry.picture]
+    return f"your curves beside the reference's: {pictures[0]}" if len(pictures) == 1 else None
 
 
 def render_progress(result: SubmissionResult) -> str:

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from autograder import results
 from autograder.grading import feedback, reports
+from autograder.grading.course_folder import find_course_folder
 from autograder.grading.student_check import check as check_folder
-from autograder.grading.student_check import find_course_folder, render
+from autograder.grading.student_check import render
 from autograder.registry import get_exercise
 from autograder.results import SubmissionResult
 

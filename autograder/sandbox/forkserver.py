@@ -9,16 +9,20 @@ do, each in a session of its own with its own resource limits.
 
 Run by the grader inside the sandbox as
 ``python -I -S -B forkserver.py CONTROL_FD SWEEP [LIBRARY_DIR ...]
-[--beside=PATH ...] [--read=PATH ...] [--write=PATH ...]``:
+[--preload=MODULE ...] [--beside=PATH ...] [--read=PATH ...] [--write=PATH ...]``:
 ``SWEEP`` is ``1`` when every other process of the sandbox may be killed when
 a worker ends (a PID namespace or a private uid keeps that inside the
 sandbox). Each ``--beside`` file is a worker file kept in another folder
 (the reference's ``objectives.py``, which :mod:`functions` imports): it is
 imported first, as the top-level module it would be beside this file, and
-its folder stays off ``sys.path``. With any ``--read`` or ``--write``, the server restricts itself
-with Landlock (:mod:`landlock`) to reading and writing those paths only,
-after its imports and before it says ready, so that every worker it forks
-inherits the restriction; if it cannot, it exits without saying ready.
+its folder stays off ``sys.path``. Each ``--preload`` module (matplotlib's
+``pyplot`` for a submission that plots) is imported once here, so that the
+workers forked afterwards find it loaded; one that fails to import is left
+for the workers to import (and fail on) themselves. With any ``--read`` or
+``--write``, the server restricts itself with Landlock (:mod:`landlock`) to
+reading and writing those paths only, after its imports and before it says
+ready, so that every worker it forks inherits the restriction; if it cannot,
+it exits without saying ready.
 Requests and replies are JSON datagrams on the control socket::
 
     {"op": "spawn", "path": file, "name": module, "limits": {...}}
@@ -52,14 +56,20 @@ import sys
 import time
 
 
-def _options(arguments: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
-    """Split the arguments after SWEEP: library folders, files beside, readable, writable paths."""
+def _options(
+    arguments: list[str],
+) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """Split the arguments after SWEEP: library folders, modules to preload, files beside,
+    readable and writable paths."""
     libraries: list[str] = []
+    preload: list[str] = []
     beside: list[str] = []
     read: list[str] = []
     write: list[str] = []
     for argument in arguments:
-        if argument.startswith("--beside="):
+        if argument.startswith("--preload="):
+            preload.append(argument[len("--preload=") :])
+        elif argument.startswith("--beside="):
             beside.append(argument[len("--beside=") :])
         elif argument.startswith("--read="):
             read.append(argument[len("--read=") :])
@@ -69,7 +79,7 @@ def _options(arguments: list[str]) -> tuple[list[str], list[str], list[str], lis
             raise SystemExit(f"forkserver: unknown option {argument}")
         else:
             libraries.append(argument)
-    return libraries, beside, read, write
+    return libraries, preload, beside, read, write
 
 
 def _import_beside(path: str) -> None:
@@ -83,7 +93,7 @@ def _import_beside(path: str) -> None:
     spec.loader.exec_module(module)
 
 
-LIBRARIES, BESIDE, READ, WRITE = _options(sys.argv[3:])
+LIBRARIES, PRELOAD, BESIDE, READ, WRITE = _options(sys.argv[3:])
 # With -I -S the server sees no site-packages (so none of the grader's own
 # packages): its library folders (NumPy, matplotlib) come on the command line.
 sys.path[0:0] = [os.path.dirname(os.path.abspath(__file__)), *LIBRARIES]
@@ -93,6 +103,12 @@ for _path in BESIDE:  # before worker imports functions, which imports them
 import landlock  # noqa: E402
 import worker  # noqa: E402 - also imports codec, NumPy, plots, side_effects
 from limits import Limits  # noqa: E402
+
+for _module in PRELOAD:
+    try:
+        importlib.import_module(_module)
+    except Exception:  # noqa: BLE001 - the worker imports it itself, and reports the failure
+        pass
 
 MAX_REQUEST = 1 << 16
 WAIT_FOR_EXIT = 1.0  # seconds a dying worker gets to finish before it is killed

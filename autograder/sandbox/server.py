@@ -44,10 +44,30 @@ from autograder.sandbox.levels import (
     student_dir,
 )
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.side_effects import OUTPUT_NAME
 
 MAX_ANSWER = 4096
 STOP_GRACE = 1.0  # seconds a server gets to kill its workers' leftovers and exit
+
+
+#: What the fork server imports up front for a submission that plots, so that its
+#: workers do not each import it again (about a quarter of a second each).
+PLOTTING = ("matplotlib.pyplot",)
+
+
+def preloads_for(paths: list[Path]) -> tuple[str, ...]:
+    """What a fork server should import before forking workers for these files.
+
+    matplotlib when any of them names it (a plain look at the bytes, a
+    notebook's too: nothing of the student's runs here); nothing otherwise,
+    so a submission that does not plot never waits for it.
+    """
+    for path in paths:
+        try:
+            if b"matplotlib" in path.read_bytes():
+                return PLOTTING
+        except OSError:
+            continue
+    return ()
 
 
 class SandboxFailed(RuntimeError):
@@ -68,6 +88,9 @@ class ForkServer:
     budget : cgroups.Budget, optional
         What all the sandbox's processes may use together, where it gets a
         control group of its own.
+    preload : tuple of str, optional
+        Modules the server imports before it forks any worker (matplotlib
+        for a submission that plots), so that each worker finds them loaded.
 
     Attributes
     ----------
@@ -81,8 +104,10 @@ class ForkServer:
         limits: Limits | None = None,
         answer_timeout: float = 10.0,
         budget: cgroups.Budget | None = None,
+        preload: tuple[str, ...] = (),
     ) -> None:
         self.level = level
+        self.preload = preload
         self.limits = limits or Limits()
         self.answer_timeout = answer_timeout
         self.budget = budget or cgroups.Budget()
@@ -90,6 +115,7 @@ class ForkServer:
         self.workdir: Path | None = None
         self.group: cgroups.Group | None = None
         self._control: socket.socket | None = None
+        self._ready = False
 
     @property
     def running(self) -> bool:
@@ -104,6 +130,22 @@ class ForkServer:
         SandboxFailed
             When it does not answer in time.
         """
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the sandbox without waiting for it: the caller may work meanwhile.
+
+        The sandbox takes a while to import NumPy (and whatever it preloads);
+        :meth:`wait_ready`, or the first :meth:`spawn`, waits for it. (A
+        thread would not do: the sandbox dies with the thread that started
+        it.)
+
+        Raises
+        ------
+        SandboxFailed
+            When it cannot be started at all.
+        """
         self.stop()
         uid = private_uid()
         self.workdir = Path(tempfile.mkdtemp(prefix="gdlab-sandbox-"))
@@ -116,7 +158,7 @@ class ForkServer:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = subprocess.Popen(
-                server_command(self.level, self.workdir, theirs.fileno(), uid),
+                server_command(self.level, self.workdir, theirs.fileno(), uid, self.preload),
                 cwd=self.workdir,
                 env=clean_environment(student_dir(self.level, self.workdir)),
                 stdin=subprocess.DEVNULL,
@@ -133,13 +175,26 @@ class ForkServer:
         finally:
             theirs.close()
         self._control = ours
-        if self._answer() != {"ready": True}:
-            code = self.process.poll()
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until a launched sandbox's server says it is ready.
+
+        Raises
+        ------
+        SandboxFailed
+            When it does not answer in time (it is then stopped).
+        """
+        if self._ready:
+            return
+        if self._control is None or self._answer() != {"ready": True}:
+            code = self.process.poll() if self.process is not None else None
             self.stop()
             raise SandboxFailed(
                 "the sandbox did not start"
                 + (f" (its server exited with code {code})" if code is not None else "")
             )
+        self._ready = True
 
     def spawn(
         self, module_path: Path, module_name: str, limits: Limits
@@ -171,9 +226,13 @@ class ForkServer:
         SandboxFailed
             When the sandbox cannot start a worker even after a restart.
         """
+        # Here, not at the top: launching a sandbox must not wait for NumPy's import.
+        from autograder.sandbox.side_effects import OUTPUT_NAME
+
         for _ in range(2):  # a second try in a fresh sandbox
             if not self.running:
                 self.start()
+            self.wait_ready()  # launched earlier, perhaps not ready yet
             # A fresh folder of a name nobody could have taken (the sandbox's
             # folder is writable by earlier workers), filled before it is
             # handed over, so the copy and the FIFO land where they should.
@@ -247,12 +306,14 @@ class ForkServer:
         if self._control is not None:
             self._control.close()
             self._control = None
+        self._ready = False
         uid = private_uid()
         if self.process is not None:
-            try:
-                self.process.wait(timeout=STOP_GRACE)
-            except subprocess.TimeoutExpired:
-                pass
+            if self.process.returncode is None:  # not reaped yet, so its pid is still its own
+                try:
+                    wait_unreaped(self.process.pid, STOP_GRACE)  # wakes as it exits
+                except ChildProcessError:  # reaped meanwhile by a poll() of another thread
+                    pass
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:

@@ -11,6 +11,7 @@ diagnosis when one is sure.
 from __future__ import annotations
 
 import builtins
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,7 +142,32 @@ def params(exercises: list[str], draw: Callable[[str], Any], name: Callable[[Any
         for item in draw(exercise):
             values.append((exercise, item))
             ids.append(f"{exercise}{ID_SEPARATOR}{name(item)}")
-    return {"argvalues": values, "ids": ids}
+    return {"argvalues": values, "ids": unique_ids(ids)}
+
+
+def unique_ids(ids: list[str]) -> list[str]:
+    """``ids`` with a counter after each one that is not unique, as pytest numbers them.
+
+    Numbered here, not by pytest, so that a run without pytest
+    (:mod:`autograder.suites.direct`) names every test as a pytest run does:
+    ``random0``, ``random1``; ``n=5_0`` after a digit.
+    """
+    counts = Counter(ids)
+    taken = set(ids)
+    next_suffix: dict[str, int] = defaultdict(int)
+    unique = []
+    for ident in ids:
+        if counts[ident] > 1:
+            separator = "_" if ident[-1:].isdigit() else ""
+            candidate = f"{ident}{separator}{next_suffix[ident]}"
+            while candidate in taken:
+                next_suffix[ident] += 1
+                candidate = f"{ident}{separator}{next_suffix[ident]}"
+            next_suffix[ident] += 1
+            taken.add(candidate)
+            ident = candidate
+        unique.append(ident)
+    return unique
 
 
 def check_figure(submission: Any, check: FigureCheck, exercise: str) -> None:

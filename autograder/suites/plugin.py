@@ -11,18 +11,9 @@ the suites: :func:`autograder.scoring.score_exercise` scores the records once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from autograder import results
-from autograder.contract.pictures import series_of
-from autograder.loading import load_module
-from autograder.registry import Exercise, get_exercise
-from autograder.sandbox.client import Worker
-from autograder.sandbox.limits import Limits
-from autograder.sandbox.server import ForkServer
-from autograder.suites import public_checks
 from autograder.suites.options import (
     exercise_of,
     intake_problems,
@@ -30,9 +21,9 @@ from autograder.suites.options import (
     run_level,
     run_options,
 )
-from autograder.suites.public_checks import public_course
+from autograder.suites.plan import CHECK_PARAMETERS, check_params
 from autograder.suites.recording import ResultRecorder
-from autograder.suites.submissions import Absent, BudgetedSubmission, InProcess
+from autograder.suites.submissions import SubmissionWorkers
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,23 +69,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     the hidden cases and properties drawn with the seed of ``--gdlab-options``.
     """
     exercises = run_exercises(metafunc.config)
-    if "figure" in metafunc.fixturenames:
-        metafunc.parametrize(("exercise", "figure"), **public_checks.figure_params(exercises))
-    if "example" in metafunc.fixturenames:
-        metafunc.parametrize(("exercise", "example"), **public_checks.example_params(exercises))
-    hidden = {"hidden_case", "hidden_property"} & set(metafunc.fixturenames)
-    if hidden:
-        # Only where the hidden suite runs: the student package has neither it nor the course.
-        from autograder.suites import hidden_checks
-
-        seed = run_options(metafunc.config).seed
-        if "hidden_case" in hidden:
+    for parameter in CHECK_PARAMETERS:
+        if parameter in metafunc.fixturenames:
             metafunc.parametrize(
-                ("exercise", "hidden_case"), **hidden_checks.hidden_params(exercises, seed)
-            )
-        if "hidden_property" in hidden:
-            metafunc.parametrize(
-                ("exercise", "hidden_property"), **hidden_checks.property_params(exercises, seed)
+                ("exercise", parameter),
+                **check_params(parameter, exercises, lambda: run_options(metafunc.config).seed),
             )
 
 
@@ -131,68 +110,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def _workers(request: pytest.FixtureRequest):
-    """One live worker at a time, shared by an exercise's public and hidden tests.
-
-    The workers of a run are forked in one sandbox (the submission's), which
-    ends with the run.
-    """
-    live: dict[str, Any] = {}
-    yield live
-    _close(request.config, live)
-    server = request.config.stash.get(_SERVER, None)
-    if server is not None:
-        server.stop()
-
-
-def _close(config: pytest.Config, live: dict[str, Any]) -> None:
-    """Draw the finished exercise's curves with its worker, then stop the worker."""
-    recorder = config.pluginmanager.get_plugin("gdlab-recorder")
-    for name, held in live.items():
-        course = public_course(name)
-        picture = course.picture
-        if recorder is not None and picture is not None and not isinstance(held, Absent):
-            recorder.curves[name] = {
-                "title": picture.title,
-                "student": series_of(held, picture),
-                "reference": course.reference_curves,
-            }
-        held.stop()
-    live.clear()
+    """The submission's workers, one live at a time, in the submission's one sandbox."""
+    config = request.config
+    workers = SubmissionWorkers(
+        Path(config.getoption("--gdlab-submission")),
+        run_level(config),
+        intake_problems(config),
+        trusted=config.getoption("--gdlab-trusted-in-process"),
+    )
+    yield workers
+    try:
+        workers.stop()
+    finally:
+        recorder = config.pluginmanager.get_plugin("gdlab-recorder")
+        if recorder is not None:
+            recorder.curves.update(workers.curves)
 
 
 @pytest.fixture
-def submission(request: pytest.FixtureRequest, exercise: str, _workers: dict):
+def submission(request: pytest.FixtureRequest, exercise: str, _workers: SubmissionWorkers):
     """The student's module of the test's ``exercise``, behind a sandbox.
 
     Tests run exercise by exercise, so the worker of the previous exercise is
     stopped when the next one starts; the exercise's time budget covers all of
     its tests, public and hidden.
     """
-    exercise = get_exercise(exercise)
-    if exercise.name not in _workers:
-        _close(request.config, _workers)
-        _workers[exercise.name] = _open(request.config, exercise)
-    return _workers[exercise.name]
-
-
-def _open(config: pytest.Config, exercise: Exercise) -> Any:
-    root = Path(config.getoption("--gdlab-submission"))
-    path = root / exercise.name / exercise.filename
-    if not path.is_file():
-        problem = intake_problems(config).get(exercise.name) or {}
-        return Absent(
-            problem.get("problem")
-            or f"there is no {exercise.name}/{exercise.filename} in the submission",
-            problem.get("kind", results.MISSING),
-        )
-    if config.getoption("--gdlab-trusted-in-process"):
-        return InProcess(load_module(path))
-    level = run_level(config)
-    if _SERVER not in config.stash:
-        config.stash[_SERVER] = ForkServer(level)
-    limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
-    worker = Worker(path, level, limits, server=config.stash[_SERVER])
-    return BudgetedSubmission(worker, budget=exercise.time_limit)
-
-
-_SERVER = pytest.StashKey[ForkServer]()
+    return _workers.module(exercise)

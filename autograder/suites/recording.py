@@ -1,10 +1,11 @@
-"""Recording what each test found, as :class:`~autograder.results.TestResult` objects.
+"""The pytest plugin's recorder: one :class:`~autograder.results.TestResult` per test.
 
-For every test the recorder notes its exercise, task, suite, check, whether
-it is graded or advice (the exercise's grader module says), and whether it
-expects an error; then how it ended (:func:`describe`). At the end of the
-run it scores the records once (:func:`autograder.scoring.score_exercise`)
-and writes them where the run was told.
+For every collected test the recorder makes its record
+(:func:`~autograder.suites.records.new_record`), fills it in from how the
+test ended (:func:`~autograder.suites.records.describe_failure`), and at the
+end of the run scores the records once
+(:func:`autograder.scoring.score_exercise`) and writes them where the run
+was told.
 """
 
 from __future__ import annotations
@@ -15,17 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import results, scoring
-from autograder.contract.cases import Case
-from autograder.contract.properties import Property
-from autograder.sandbox.client import NotStarted, StudentFailure
-from autograder.sandbox.server import SandboxFailed
+from autograder import results
 from autograder.suites import assertions
 from autograder.suites.options import exercise_of, intake_problems, run_level
-from autograder.suites.public_checks import ExampleCheck, public_course
-from autograder.suites.submissions import MissingModule
+from autograder.suites.records import Check, describe_failure, new_record, score_records
 
-MESSAGE_LIMIT = 600
 _KEY = pytest.StashKey[results.TestResult]()
 
 
@@ -53,35 +48,12 @@ def suite_of(item: pytest.Item) -> str:
     return Path(str(item.path)).parent.name
 
 
-Check = Case | ExampleCheck | Property | assertions.FigureCheck
-
-
 def check_of(item: pytest.Item) -> Check | None:
     """The case, example, property or figure a test checks, if it checks one."""
     for value in getattr(getattr(item, "callspec", None), "params", {}).values():
         if isinstance(value, Check):
             return value
     return None
-
-
-def label_of(check: Check | None, item: pytest.Item) -> str:
-    """What a test checks in words: a case's label, a property's or figure's claim."""
-    if isinstance(check, (Case, ExampleCheck)):
-        return check.label
-    if isinstance(check, (Property, assertions.FigureCheck)):
-        return check.claim
-    return item.name
-
-
-def expects_error(check: Check | None, exercise: str) -> bool:
-    """Whether the contract asks for an exception rather than a value."""
-    if isinstance(check, ExampleCheck):
-        return check.expected.kind == "raises"
-    if isinstance(check, Case):  # a hidden case: only the hidden suite knows the reference
-        from autograder.suites.hidden_checks import expectation
-
-        return expectation(check, exercise).kind == "raises"
-    return False
 
 
 class ResultRecorder:
@@ -105,18 +77,9 @@ class ResultRecorder:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Note what each test is (a test without a task is an error)."""
         for item in items:
-            exercise = exercise_of(item)
-            task, suite = task_of(item), suite_of(item)
-            check = check_of(item)
-            label = label_of(check, item)
-            advice = public_course(exercise).advice_for(task, label)
-            item.stash[_KEY] = results.TestResult(
-                name=test_name(item),
-                task=task,
-                check=label,
-                suite=suite,
-                kind=results.ADVICE if advice else results.GRADED,
-                expects_error=expects_error(check, exercise),
+            exercise, suite = exercise_of(item), suite_of(item)
+            item.stash[_KEY] = new_record(
+                exercise, test_name(item), task_of(item), suite, check_of(item)
             )
             self.suites.add(suite)
             self.records.setdefault(exercise, [])
@@ -141,36 +104,18 @@ class ResultRecorder:
 
     def submission_result(self) -> results.SubmissionResult:
         """The scored results so far, and the grader's own errors if any."""
-        problems = intake_problems(self.config)
         suites = tuple(suite for suite in (results.PUBLIC, results.HIDDEN) if suite in self.suites)
-        exercises = {}
-        for name, tests in self.records.items():
-            if not tests:  # collected but never run (pytest stopped at a collection error)
-                continue
-            problem = problems.get(name) or {}
-            exercises[name] = scoring.score_exercise(
-                name,
-                tests,
-                suites,
-                problem=problem.get("problem", ""),
-                problem_kind=problem.get("kind", ""),
-                curves=self.curves.get(name),
-            )
         return results.SubmissionResult(
             "",
-            exercises,
+            score_records(self.records, suites, intake_problems(self.config), self.curves),
             sandbox=self.level,
             grader_problems=list(self.grader_errors),
         )
 
 
 def describe(call: pytest.CallInfo, report: pytest.TestReport, test: results.TestResult) -> None:
-    """Fill in a test's outcome, message, diagnosis and reason from how it ended.
-
-    Only the student's failures are failures: an exception of the grader's
-    own (outside the student's calls), or a sandbox that cannot start a
-    worker, is a ``grader error``, never scored as the student's.
-    """
+    """Fill in a test's outcome from pytest's report of it (see
+    :func:`~autograder.suites.records.describe_failure`)."""
     if report.passed:
         test.outcome = results.PASSED
         return
@@ -178,33 +123,7 @@ def describe(call: pytest.CallInfo, report: pytest.TestReport, test: results.Tes
         test.outcome, test.message = results.FAILED, "the test did not run"
         return
     error = call.excinfo.value if call.excinfo else None
-    if isinstance(error, assertions.Mismatch):
-        test.outcome, test.message = results.FAILED, error.message
-        if error.diagnosis:
-            test.diagnosis, test.mistake = error.diagnosis.text, error.diagnosis.mistake
-    elif isinstance(error, StudentFailure):
-        test.outcome, test.message = error.status, str(error)
-    elif isinstance(error, SandboxFailed):
-        test.outcome = results.GRADER_ERROR
-        test.message = f"the sandbox could not run your code ({error})"
-    elif isinstance(error, pytest.fail.Exception):
-        test.outcome, test.message = results.FAILED, str(error)
-    elif error is None or isinstance(error, AssertionError):
-        test.outcome, test.message = results.FAILED, _first_lines(report.longreprtext)
-    elif getattr(error, "from_student", False):  # re-raised by the client, see Submission
-        test.outcome = results.FAILED
-        test.message = f"your function raised {type(error).__name__}: {error}"
-    else:  # the grader's own fault: never blame the student for it
-        test.outcome = results.GRADER_ERROR
-        test.message = (
-            f"the grader could not complete this check ({type(error).__name__}: {error})"
-        )
-    if len(test.message) > MESSAGE_LIMIT:
-        test.message = test.message[:MESSAGE_LIMIT] + "..."
-    if isinstance(error, NotStarted):
-        test.reason = results.NOT_STARTED
-    elif isinstance(error, MissingModule):
-        test.reason = error.kind
+    describe_failure(error, test, lambda: _first_lines(report.longreprtext))
 
 
 def _first_lines(text: str, count: int = 6) -> str:

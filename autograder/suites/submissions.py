@@ -3,18 +3,26 @@
 :class:`BudgetedSubmission` is the student's module in a worker, its calls
 sharing the exercise's time budget; :class:`Absent` stands in for a module
 the submission does not have; :class:`InProcess` calls a trusted module
-directly, for the benchmark's in-process baseline.
+directly, for the benchmark's in-process baseline. :class:`SubmissionWorkers`
+hands them out exercise by exercise, one live at a time, in the submission's
+one sandbox.
 """
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from autograder import results
+from autograder.contract.pictures import series_of
+from autograder.loading import load_module
+from autograder.registry import Exercise, get_exercise
 from autograder.sandbox import side_effects
 from autograder.sandbox.axes import axes_summary, open_figures
 from autograder.sandbox.client import CallTimeout, StudentFailure, Submission, Worker
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.server import ForkServer, preloads_for
 
 
 class MissingModule(StudentFailure):
@@ -135,3 +143,114 @@ class BudgetedSubmission(Submission):
             raise CallTimeout(f"{name}: {timeout}") from None
         finally:
             self._spent += time.monotonic() - started
+
+
+class SubmissionWorkers:
+    """The student's modules of one submission, one live at a time, in one sandbox.
+
+    A grading run's tests go exercise by exercise; each exercise's public and
+    hidden tests share its worker and its time budget, and the worker of the
+    previous exercise is stopped (its picture's curves taken first) when the
+    next one's starts.
+
+    Parameters
+    ----------
+    root : Path
+        The submission, laid out like ``exercises/``.
+    level : str
+        The sandbox level.
+    problems : dict, optional
+        Intake's problems per exercise (``{"problem", "kind"}``), reported by
+        the tests of an exercise without a module.
+    trusted : bool, optional
+        Import the modules into this process: only for the project's own code.
+    server : ForkServer, optional
+        A sandbox to fork the workers in, kept running by its owner (``gdlab
+        watch`` keeps one warm); by default one is started on first use and
+        stopped by :meth:`stop`.
+
+    Attributes
+    ----------
+    curves : dict
+        Exercise -> the picture's curves (title, the student's series, the
+        reference's), for each exercise closed with ``curves=True``.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        level: str,
+        problems: dict[str, dict] | None = None,
+        trusted: bool = False,
+        server: ForkServer | None = None,
+    ) -> None:
+        self.root, self.level, self.trusted = Path(root), level, trusted
+        self.problems = problems or {}
+        self.server, self._owns_server = server, server is None
+        self.curves: dict[str, dict] = {}
+        self._live: tuple[str, Any] | None = None
+
+    def module(self, exercise: str) -> Any:
+        """What the tests of ``exercise`` call (closing the previous exercise's worker)."""
+        if self._live is not None and self._live[0] == exercise:
+            return self._live[1]
+        self.close()
+        self._live = (exercise, self._open(get_exercise(exercise)))
+        return self._live[1]
+
+    def close(self, curves: bool = True) -> None:
+        """Stop the live worker; first take its picture's curves when ``curves``."""
+        if self._live is None:
+            return
+        name, held = self._live
+        self._live = None
+        try:
+            if curves and not isinstance(held, Absent):
+                self.curves[name] = curves_of(name, held) or self.curves.get(name)
+        finally:
+            held.stop()
+        if self.curves.get(name) is None:
+            self.curves.pop(name, None)
+
+    def stop(self) -> None:
+        """Stop the live worker, and the sandbox when it is this object's own."""
+        try:
+            self.close()
+        finally:
+            if self._owns_server and self.server is not None:
+                self.server.stop()
+
+    def _open(self, exercise: Exercise) -> Any:
+        path = self.root / exercise.name / exercise.filename
+        if not path.is_file():
+            problem = self.problems.get(exercise.name) or {}
+            return Absent(
+                problem.get("problem")
+                or f"there is no {exercise.name}/{exercise.filename} in the submission",
+                problem.get("kind", results.MISSING),
+            )
+        if self.trusted:
+            return InProcess(load_module(path))
+        if self.server is None:
+            modules = sorted(self.root.glob("*/*.py"))
+            self.server = ForkServer(self.level, preload=preloads_for(modules))
+        limits = Limits(cpu_seconds=int(exercise.time_limit) + 10)
+        worker = Worker(path, self.level, limits, server=self.server)
+        return BudgetedSubmission(worker, budget=exercise.time_limit)
+
+
+def curves_of(exercise: str, held: Any) -> dict | None:
+    """The picture's curves of ``exercise``: the student's series beside the reference's.
+
+    ``None`` for an exercise without a picture.
+    """
+    from autograder.suites.public_checks import public_course  # the data, read once
+
+    course = public_course(exercise)
+    if course.picture is None:
+        return None
+    return {
+        "title": course.picture.title,
+        "student": series_of(held, course.picture),
+        "reference": course.reference_curves,
+    }
