@@ -50,6 +50,16 @@ if TYPE_CHECKING:
 INSTRUCTOR_COMMANDS = ("dev", "grade", "nbgrader", "release")
 
 
+#: ``--path``, the student's folder, of ``check`` and ``watch``.
+STUDENT_FOLDER = click.option(
+    "--path",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Your folder laid out like exercises/ [default: found from the current folder upwards].",
+)
+
+
 class CourseGroup(click.Group):
     """The ``gdlab`` group: the instructor's commands are imported only when one is asked for.
 
@@ -111,13 +121,7 @@ def list_exercises() -> None:
 
 @main.command("check")
 @click.argument("exercise", required=False)
-@click.option(
-    "--path",
-    "folder",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Your folder laid out like exercises/ [default: found from the current folder upwards].",
-)
+@STUDENT_FOLDER
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def check_command(exercise: str | None, folder: Path | None, as_json: bool) -> None:
     """Run the public tests on your work: one EXERCISE, or progress over all.
@@ -157,14 +161,7 @@ def _student_folder(exercise: str | None, folder: Path | None, names: list[str])
 
 @main.command("watch")
 @click.argument("exercise", required=False)
-@click.option(
-    "--path",
-    "folder",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Your folder laid out like exercises/ [default: found from the current folder "
-    "upwards].",
-)
+@STUDENT_FOLDER
 def watch_command(exercise: str | None, folder: Path | None) -> None:
     """Check your work again every time you save a file, until Ctrl-C.
 

@@ -170,7 +170,7 @@ def grade(
     except GradingRefused as error:
         raise Refused(str(error)) from None
     fresh = [outcome for outcome in report.outcomes if not outcome.skipped]
-    graded = sum(outcome.result.status == "graded" for outcome in fresh)
+    graded = sum(outcome.status == "graded" for outcome in fresh)
     unchanged = len(report.outcomes) - len(fresh)
     counts = ", ".join(
         f"{report.count(status)} {status}"
@@ -183,7 +183,9 @@ def grade(
         + "."
     )
     for outcome in sorted(report.outcomes, key=lambda item: item.name):
-        result = outcome.result
+        if outcome.status == "graded":
+            continue
+        result = outcome.result  # read back from its file: the batch keeps no results
         if result.status == "needs regrade":
             why = "; ".join(
                 [*result.grader_problems]

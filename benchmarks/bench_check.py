@@ -18,12 +18,17 @@ the machine's noise falls on both sides alike (medians of ``--runs``):
 Timing figures belong here, not in the tests: the machines are shared and
 noisy.
 
-Usage: ``python benchmarks/bench_check.py [--runs 5] [--exercise exercise3 ...]``
+With ``--against REV``, the check of an earlier commit (installed into its
+own environment) is timed in the same loop, to the end of its run.
+
+Usage: ``python benchmarks/bench_check.py [--runs 5] [--exercise exercise3 ...]
+[--against REV]``
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -33,6 +38,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from revision import installed
 
 from autograder.paths import SOLUTIONS_DIR
 from autograder.registry import load_registry
@@ -144,16 +151,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement")
     parser.add_argument("--exercise", action="append", default=[], help="only this exercise")
+    parser.add_argument("--against", help="also time the check of this earlier commit")
     options = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        earlier = stack.enter_context(installed(options.against)) if options.against else None
+        _compare(options, earlier)
+
+
+def _compare(options: argparse.Namespace, earlier: Path | None) -> None:
+    """Print the table and the stages; ``earlier``: the earlier commit's ``bin`` folder."""
     names = options.exercise or [exercise.name for exercise in load_registry()]
     numpy = [sys.executable, "-c", "import numpy"]
     print(f"On the answer keys, {options.runs} runs each, interleaved medians (s)\n")
     print(
         f"{'exercise':<10} {'import numpy':>12} {'verdict':>8} {'ratio':>6} {'picture':>8} "
         f"{'ratio':>6} {'watch':>7} {'ratio':>6}"
+        + (f" {options.against[:10]:>10} {'ratio':>6}" if earlier else "")
     )
     for name in names:
-        base, verdict, picture, watch = [], [], [], []
+        base, verdict, picture, watch, before = [], [], [], [], []
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / "course"
             shutil.copytree(SOLUTIONS_DIR, copy, ignore=shutil.ignore_patterns(".*"))
@@ -165,13 +181,30 @@ def main() -> None:
                     verdict.append(shown)
                     picture.append(ready)
                     watch.append(session.recheck())
+                    if earlier is not None:
+                        before.append(
+                            _wall(
+                                [
+                                    str(earlier / "gdlab"),
+                                    "check",
+                                    name,
+                                    "--path",
+                                    str(SOLUTIONS_DIR),
+                                ]
+                            )
+                        )
             finally:
                 session.stop()
         floor = statistics.median(base)
         row = [statistics.median(values) for values in (verdict, picture, watch)]
+        then = (
+            f" {statistics.median(before):>10.3f} {statistics.median(before) / floor:>6.2f}"
+            if before
+            else ""
+        )
         print(
             f"{name:<10} {floor:>12.3f} {row[0]:>8.3f} {row[0] / floor:>6.2f} {row[1]:>8.3f} "
-            f"{row[1] / floor:>6.2f} {row[2]:>7.3f} {row[2] / floor:>6.2f}"
+            f"{row[1] / floor:>6.2f} {row[2]:>7.3f} {row[2] / floor:>6.2f}{then}"
         )
     print("\nOne cold check, stage by stage (median of the runs, s)\n")
     interpreter = statistics.median(_wall([sys.executable, "-c", "pass"]) for _ in range(5))

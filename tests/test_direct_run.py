@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from autograder.grading.intake import prepare
-from autograder.grading.pytest_run import SUITES, run_in_process
+from autograder.grading.pytest_run import (
+    SUITES,
+    run_environment,
+    run_in_process,
+    run_in_subprocess,
+)
+from autograder.grading.warm_runs import WarmRuns
 from autograder.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
 from autograder.sandbox.levels import strongest_level
@@ -70,3 +76,20 @@ def test_ids_are_numbered_as_pytest_numbers_them() -> None:
         "n=5_1",
         "a0",
     ]
+
+
+def test_a_run_forked_by_a_warm_process_gives_what_a_cold_run_gives(tmp_path: Path) -> None:
+    """A batch's warm process forks each submission's run (autograder.grading.warm_runs);
+    the run is the same as one a fresh interpreter starts."""
+    prepared = prepare(SAMPLE_CLASS / "dan-partial", tmp_path / "submission")
+    problems, level = prepared.problem_records(), strongest_level()
+    cold, why = run_in_subprocess(prepared.folder, problems, 3, level)
+    warm = WarmRuns(run_environment(tmp_path))
+    try:
+        forked, why_forked = run_in_subprocess(prepared.folder, problems, 3, level, warm=warm)
+        again, _ = run_in_subprocess(prepared.folder, problems, 3, level, warm=warm)
+    finally:
+        warm.stop()
+    assert why is None and why_forked is None
+    assert forked == cold == again
+    assert warm.process.returncode == 0

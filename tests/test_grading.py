@@ -345,3 +345,21 @@ def test_one_draw_too_many_fails_even_when_the_numbers_agree(tmp_path):
         if t.task == "make_dataset" and t.status != "passed"
     ]
     assert dataset and all("another state" in t.message for t in dataset)
+
+
+def test_a_batch_keeps_its_results_on_disk_not_in_memory(tmp_path):
+    """A class of any size costs the batch the memory of one result: each outcome keeps its
+    status and reads its result back from the file written for it."""
+    from autograder.grading.batch import grade_class
+
+    submissions = tmp_path / "class"
+    for name in ("ada-excellent", "kai-missing"):
+        shutil.copytree(SAMPLE_CLASS / name, submissions / name)
+    out = tmp_path / "out"
+    report = grade_class(submissions, out, jobs=2, secret="memory")
+    for outcome in report.outcomes:
+        assert outcome._unwritten is None  # nothing but its file holds the result
+        written = json.loads((out / "results" / f"{outcome.name}.json").read_text())
+        assert outcome.result.to_dict() == written
+        assert outcome.status == written["status"]
+    assert [result.submission for result in report.results()] == ["ada-excellent", "kai-missing"]

@@ -30,8 +30,9 @@ from pathlib import Path
 import pytest
 
 from autograder.grading.intake import prepare
-from autograder.grading.pytest_run import run_in_subprocess
+from autograder.grading.pytest_run import run_environment, run_in_subprocess
 from autograder.grading.run_settings import hidden_seed
+from autograder.grading.warm_runs import WarmRuns
 from autograder.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.registry import load_registry
 from autograder.sandbox import cgroups, landlock, levels
@@ -519,8 +520,10 @@ def one_student(root: Path, suffix: str) -> Path:
     return root / "class"
 
 
-#: How a submission's grading run shows in ``/proc/PID/cmdline`` (see ``run_in_subprocess``).
+#: How a submission's grading run shows in ``/proc/PID/cmdline`` (see ``run_in_subprocess``):
+#: started cold, or forked by a batch's warm process (``autograder.grading.warm_runs``).
 GRADING_RUN = b"-m\x00autograder.suites.direct\x00"
+WARM_RUN = b"-m\x00autograder.grading.warm_runs\x00"
 
 
 def test_the_secret_and_the_seed_are_on_no_command_line_or_environment(tmp_path):
@@ -549,7 +552,7 @@ def test_the_secret_and_the_seed_are_on_no_command_line_or_environment(tmp_path)
                         shown[pid] = shown.get(pid, b"") + handle.read()
                 except OSError:
                     pass
-        if any(GRADING_RUN in text for text in shown.values()):  # students' turn
+        if any(GRADING_RUN in text or WARM_RUN in text for text in shown.values()):
             for pid, text in shown.items():
                 seen[pid] = seen.get(pid, b"") + text
         time.sleep(0.05)
@@ -563,9 +566,12 @@ def test_the_secret_and_the_seed_are_on_no_command_line_or_environment(tmp_path)
     assert secret not in output + errors
 
 
-@pytest.mark.parametrize("level", LEVELS)
-def test_a_batch_killed_at_its_budget_leaves_no_trace(tmp_path, level, token, open_tmp):
-    """The grading run is killed mid-run, its sandbox and a daemon in it: all of it goes."""
+@pytest.mark.parametrize(
+    ("level", "warm"), [*((level, False) for level in LEVELS), (LEVELS[0], True)]
+)
+def test_a_batch_killed_at_its_budget_leaves_no_trace(tmp_path, level, warm, token, open_tmp):
+    """The grading run is killed mid-run, its sandbox and a daemon in it: all of it goes,
+    whether the run was started cold or forked by a batch's warm process."""
     attack = HOSTILE.format(token=token) + textwrap.dedent("""
         daemon(600)
         litter()
@@ -582,17 +588,20 @@ def test_a_batch_killed_at_its_budget_leaves_no_trace(tmp_path, level, token, op
     daemons: set[int] = set()
     done = threading.Event()
 
+    forks = WarmRuns(run_environment(tmp_path)) if warm else None
+    parent = forks.process.pid if forks else os.getpid()  # the run is a child of this one
+
     def watch() -> None:
         while not done.is_set():
-            try:  # the run is a child of this test's main thread
-                with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as handle:
+            try:
+                with open(f"/proc/{parent}/task/{parent}/children") as handle:
                     children = handle.read().split()
             except OSError:
                 children = []
             for pid in map(int, children):
                 try:
                     with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                        if GRADING_RUN in handle.read():
+                        if (WARM_RUN if warm else GRADING_RUN) in handle.read():
                             runs.add(pid)
                 except OSError:
                     pass
@@ -603,15 +612,18 @@ def test_a_batch_killed_at_its_budget_leaves_no_trace(tmp_path, level, token, op
     watcher.start()
     try:
         written, failure = run_in_subprocess(
-            prepared.folder, prepared.problem_records(), 7, level, budget=25.0
+            prepared.folder, prepared.problem_records(), 7, level, budget=25.0, warm=forks
         )
     finally:
         done.set()
         watcher.join()
+        if forks is not None:
+            forks.stop()
     assert written is None and "budget of 25 s" in failure
     assert daemons, "the submission's daemon never ran"
     assert marked(token) == []
     (run,) = runs
+    assert not Path(f"/proc/{run}").exists()  # reaped, once swept
     if private_uid() is not None:
         assert processes_of(private_uid(run)) == []
     assert cgroups.groups_of(run) == []

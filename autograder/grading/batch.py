@@ -1,8 +1,11 @@
-"""Grade a whole class: intake, one pytest run per submission, reports.
+"""Grade a whole class: intake, one grading run per submission, reports.
 
-Submissions are graded in parallel, each in its own pytest process (which in
-turn keeps the student's code in sandboxed workers) with a time budget. Each
-finished result is written at once and atomically, and a rerun skips every
+Submissions are graded in parallel, each in a grading process of its own
+(which in turn keeps the student's code in sandboxed workers) with a time
+budget; a warm process forks these runs, so the grader is imported once per
+batch (:mod:`~autograder.grading.warm_runs`). Each finished result is
+written at once and atomically (the batch keeps only each submission's
+status in memory), and a rerun skips every
 submission whose content, grader and course secret are unchanged (unless the
 grader could not finish it last time), so a killed batch loses nothing that
 had finished. Entries are graded under the names intake gives them
@@ -26,11 +29,10 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import results, scoring
-from autograder.grading import drawing, reports
+from autograder.grading import drawing, reports, warm_runs
 from autograder.grading.atomic_write import write_atomically
 from autograder.grading.entry_names import NamedEntry, display_name
 from autograder.grading.feedback import feedback_markdown
@@ -46,49 +48,14 @@ from autograder.grading.intake import (
     cap_notes,
     prepare,
 )
-from autograder.grading.pytest_run import run_in_subprocess
+from autograder.grading.outcomes import BatchReport, Outcome
+from autograder.grading.pytest_run import SUITES, run_environment, run_in_subprocess
 from autograder.grading.run_settings import RunSettings, decide_run, keep_secret
+from autograder.grading.warm_runs import WarmRuns, WarmRunsFailed
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
 from autograder.sandbox.levels import isolation
-
-
-@dataclass
-class Outcome:
-    """What happened to one submission in a batch.
-
-    Attributes
-    ----------
-    name : str
-        The gradebook name (see :func:`~autograder.grading.entry_names.name_entries`).
-    result : SubmissionResult
-    skipped : bool
-        Its earlier result was reused: nothing changed since.
-    entry : str
-        The entry's own file name as handed in (``bob.zip``), printable: it
-        may differ from ``name``, and the result's notes then say why.
-    """
-
-    name: str
-    result: SubmissionResult
-    skipped: bool = False
-    entry: str = ""
-
-
-@dataclass
-class BatchReport:
-    """The whole batch: every outcome."""
-
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        """How many submissions have ``status`` (see ``results.SUBMISSION_STATUSES``)."""
-        return sum(outcome.result.status == status for outcome in self.outcomes)
-
-    @property
-    def all_graded(self) -> bool:
-        """True when every submission could be read and graded to the end."""
-        return all(outcome.result.status == results.GRADED_STATUS for outcome in self.outcomes)
+from autograder.suites.plan import runs_directly
 
 
 def _unrun(name: str, prepared: Prepared, why: str) -> dict[str, results.ExerciseResult]:
@@ -111,7 +78,9 @@ def _stamp(result: SubmissionResult, name: str, notes: list[str], settings: RunS
     result.isolation = isolation(result.sandbox).summary
 
 
-def _graded(prepared: Prepared, name: str, settings: RunSettings) -> SubmissionResult:
+def _graded(
+    prepared: Prepared, name: str, settings: RunSettings, warm: WarmRuns | None = None
+) -> SubmissionResult:
     """The result of a prepared entry: its suites' run, or why there was none."""
     if prepared.fatal:
         return SubmissionResult(
@@ -121,7 +90,7 @@ def _graded(prepared: Prepared, name: str, settings: RunSettings) -> SubmissionR
             fatal_kind=prepared.fatal_kind,
         )
     written, failure = run_in_subprocess(
-        prepared.folder, prepared.problem_records(), settings.seed, settings.level
+        prepared.folder, prepared.problem_records(), settings.seed, settings.level, warm=warm
     )
     if failure:
         return SubmissionResult(
@@ -154,13 +123,15 @@ def grade_one(
     force: bool,
     settings: RunSettings,
     fingerprint: str,
+    warm: WarmRuns | None = None,
 ) -> Outcome:
     """Grade one entry (or reuse its unchanged result) and write its files.
 
     Its modules are prepared in a folder of ``work`` that the grader names,
     removed afterwards whatever happens. ``settings`` are the run's (see
     :func:`~autograder.grading.run_settings.decide_run`), ``fingerprint``
-    the grader's (:func:`grader_fingerprint`).
+    the grader's (:func:`grader_fingerprint`), ``warm`` the batch's warm
+    process that forks the runs (:mod:`~autograder.grading.warm_runs`).
     """
     name = entry.name
     folder = Path(tempfile.mkdtemp(prefix="entry-", dir=work))
@@ -175,12 +146,12 @@ def grade_one(
             and previous.secret == settings.fingerprint
             and previous.status != results.NEEDS_REGRADE
         ):
-            return Outcome(name, previous, skipped=True, entry=entry.shown)
-        result = _graded(prepared, name, settings)
+            return Outcome.of(name, previous, out, skipped=True, entry=entry.shown)
+        result = _graded(prepared, name, settings, warm)
         _stamp(result, name, prepared.notes, settings)
         result.digest, result.grader = prepared.digest, fingerprint
         _write_result(out, result)
-        return Outcome(name, result, entry=entry.shown)
+        return Outcome.of(name, result, out, entry=entry.shown)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -220,7 +191,17 @@ def failed_outcome(
     ):
         with contextlib.suppress(Exception):  # already failing: the row is what matters
             write_atomically(path, text())
-    return Outcome(entry.name, result, entry=entry.shown)
+    return Outcome.of(entry.name, result, out, entry=entry.shown)
+
+
+def _warm_runs(out: Path) -> WarmRuns | None:
+    """A warm process for the batch's runs, where this machine and the suites allow one."""
+    if not (warm_runs.usable() and runs_directly(SUITES)):
+        return None
+    try:
+        return WarmRuns(run_environment(out))
+    except (WarmRunsFailed, OSError):  # every run starts cold instead
+        return None
 
 
 def grade_class(
@@ -305,23 +286,33 @@ def grade_class(
     for entry in entries:  # the others keep what they had
         kept = previous_result(out, entry.name) if only and entry.name not in only else None
         if kept is not None:
-            report.outcomes.append(Outcome(entry.name, kept, skipped=True, entry=entry.shown))
-    with tempfile.TemporaryDirectory(prefix="gdlab-intake-", ignore_cleanup_errors=True) as work:
+            report.outcomes.append(
+                Outcome.of(entry.name, kept, out, skipped=True, entry=entry.shown)
+            )
+    warm = _warm_runs(out) if len(chosen) > 1 else None
+    try:
+        with tempfile.TemporaryDirectory(
+            prefix="gdlab-intake-", ignore_cleanup_errors=True
+        ) as work:
 
-        def task(entry: NamedEntry) -> Outcome:
-            options = {"settings": settings, "fingerprint": fingerprint}
-            try:
-                return grade_one(entry, out, Path(work), force=force or bool(only), **options)
-            except Exception as error:  # a bug of ours, a full disk: this entry only
-                return failed_outcome(entry, out, error, **options)
+            def task(entry: NamedEntry) -> Outcome:
+                options = {"settings": settings, "fingerprint": fingerprint}
+                try:
+                    return grade_one(
+                        entry, out, Path(work), force=force or bool(only), warm=warm, **options
+                    )
+                except Exception as error:  # a bug of ours, a full disk: this entry only
+                    return failed_outcome(entry, out, error, **options)
 
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-            for future in as_completed([pool.submit(task, entry) for entry in chosen]):
-                outcome = future.result()
-                report.outcomes.append(outcome)
-                if progress:
-                    progress(outcome)
-    graded = [outcome.result for outcome in report.outcomes]
-    write_atomically(out / "grades.csv", reports.grades_csv(graded))
-    write_atomically(out / "summary.md", reports.class_summary(graded))
+            with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+                for future in as_completed([pool.submit(task, entry) for entry in chosen]):
+                    outcome = future.result()
+                    report.outcomes.append(outcome)
+                    if progress:
+                        progress(outcome)
+    finally:
+        if warm is not None:
+            warm.stop()
+    write_atomically(out / "grades.csv", reports.grades_csv(report.results()))
+    write_atomically(out / "summary.md", reports.class_summary(report.results()))
     return report

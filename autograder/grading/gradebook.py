@@ -41,9 +41,13 @@ def grader_fingerprint() -> str:
 
 def previous_result(out: Path, name: str) -> SubmissionResult | None:
     """The result written for ``name`` by an earlier run, if it is readable."""
+    return read_result(out / "results" / f"{name}.json")
+
+
+def read_result(path: Path) -> SubmissionResult | None:
+    """The result written at ``path``, if it is readable."""
     try:
-        data = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
-        return SubmissionResult.from_dict(data)
+        return SubmissionResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError):
         return None
 

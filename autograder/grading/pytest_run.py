@@ -23,10 +23,12 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from autograder.grading.warm_runs import WarmRuns, WarmRunsFailed
 from autograder.paths import SUITES_DIR
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
@@ -168,12 +170,28 @@ def run_in_process(
         return SubmissionResult.from_dict(json.loads(results.read_text(encoding="utf-8")))
 
 
+def run_environment(home: Path) -> dict[str, str]:
+    """The whole environment of a grading run, nothing else inherited.
+
+    ``HOME`` stays (``home`` where there is none) so that workers find the
+    font cache; the run's ``TMPDIR`` is added per run.
+    """
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", str(home)),
+        "LANG": "C.UTF-8",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "GDLAB_SUITES_DIR": str(SUITES_DIR),  # the suites this process planned with
+    }
+
+
 def run_in_subprocess(
     folder: Path,
     problems: dict[str, dict[str, str]],
     seed: int,
     sandbox: str,
     budget: float | None = None,
+    warm: WarmRuns | None = None,
 ) -> tuple[dict | None, str | None]:
     """Run every suite on a prepared submission folder in a fresh grading process.
 
@@ -190,6 +208,10 @@ def run_in_subprocess(
     budget : float, optional
         Seconds the whole run may take; by default the exercises' time limits
         plus :data:`STARTUP_SECONDS`.
+    warm : WarmRuns, optional
+        A batch's warm process, which forks the run instead of a fresh
+        interpreter starting it (the same run, without the imports); a cold
+        start where it fails.
 
     Returns
     -------
@@ -227,37 +249,38 @@ def run_in_subprocess(
         # The sandboxes' folders go here; their private uid enters it, never lists it.
         sandboxes = Path(tempfile.mkdtemp(prefix="gdlab-sandboxes-"))
         sandboxes.chmod(0o711)
-        # A clean environment; HOME stays so that workers find the font cache.
-        environment = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": os.environ.get("HOME", scratch),
-            "LANG": "C.UTF-8",
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "TMPDIR": str(sandboxes),
-            "GDLAB_SUITES_DIR": str(SUITES_DIR),  # the suites this process planned with
-        }
-        try:
-            run = subprocess.Popen(
-                command,
-                cwd=scratch,
-                env=environment,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError as error:
-            shutil.rmtree(sandboxes, ignore_errors=True)
-            return None, f"the grading run did not start ({error})"
+        pid, reap = None, None
+        if warm is not None and command[2] == "autograder.suites.direct":
+            try:
+                pid = warm.start(command[3:], cwd=Path(scratch), tmpdir=sandboxes)
+                reap = partial(warm.reap, pid)
+            except WarmRunsFailed:
+                pid = None  # started cold instead, below
+        if pid is None:
+            try:
+                run = subprocess.Popen(
+                    command,
+                    cwd=scratch,
+                    env={**run_environment(Path(scratch)), "TMPDIR": str(sandboxes)},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError as error:
+                shutil.rmtree(sandboxes, ignore_errors=True)
+                return None, f"the grading run did not start ({error})"
+            pid, reap = run.pid, run.wait
         ended = False
         try:
-            ended = wait_unreaped(run.pid, budget)
+            ended = wait_unreaped(pid, budget)
         finally:
             if not ended:
-                os.kill(run.pid, signal.SIGKILL)
-                wait_unreaped(run.pid, None)
-            # Swept before pytest is reaped: until then its pid, which names its
+                os.kill(pid, signal.SIGKILL)
+                wait_unreaped(pid, None)
+            # Swept before the run is reaped: until then its pid, which names its
             # sandboxes' uid and groups, cannot be another process's.
-            sweep_run(run.pid, sandboxes)
-            run.wait()
+            sweep_run(pid, sandboxes)
+            with contextlib.suppress(WarmRunsFailed):  # a warm process gone reaps nothing
+                reap()
         if not ended:
             return None, f"the grading run took longer than its budget of {budget:g} s"
         if not results_file.is_file():

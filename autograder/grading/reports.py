@@ -20,11 +20,12 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+from collections.abc import Iterable
 
 from autograder import results
 from autograder.grading.escaping import markdown_text, spreadsheet_cell
 from autograder.registry import load_registry
-from autograder.results import SubmissionResult
+from autograder.results import ExerciseResult, SubmissionResult
 
 PLOTS = "plots"
 
@@ -44,18 +45,19 @@ def fraction(score: float, out_of: float, separator: str = "/") -> str:
     return f"{format_points(score)}{separator}{format_points(out_of)}"
 
 
-def grades_csv(submissions: list[SubmissionResult]) -> str:
+def grades_csv(submissions: Iterable[SubmissionResult]) -> str:
     """The gradebook: ``submission, exercise1, ..., exercise6, total, max_total, status``.
 
-    Only a ``graded`` submission has scores; the cells of one that ``needs
-    regrade``, is ``unreadable`` or ``missing`` stay empty, so that it never
-    passes for an honest 0.
+    One row per submission, in the order given (a batch gives them by name,
+    read one at a time). Only a ``graded`` submission has scores; the cells
+    of one that ``needs regrade``, is ``unreadable`` or ``missing`` stay
+    empty, so that it never passes for an honest 0.
     """
     names = [exercise.name for exercise in load_registry()]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", *names, "total", "max_total", "status"])
-    for result in sorted(submissions, key=lambda item: item.submission):
+    for result in submissions:
         graded = result.status == results.GRADED_STATUS
         writer.writerow(
             [
@@ -74,59 +76,59 @@ def grades_csv(submissions: list[SubmissionResult]) -> str:
     return buffer.getvalue()
 
 
-def class_summary(submissions: list[SubmissionResult]) -> str:
-    """The class overview: statuses, totals, each exercise's spread, the most failed tasks."""
-    count = {
-        status: [result for result in submissions if result.status == status]
-        for status in results.SUBMISSION_STATUSES
-    }
-    graded = count[results.GRADED_STATUS]
+def class_summary(submissions: Iterable[SubmissionResult]) -> str:
+    """The class overview: statuses, totals, each exercise's spread, the most failed tasks.
+
+    The submissions are read once, one at a time, and only their figures are
+    kept: a class of any size takes the memory of one result.
+    """
+    names: dict[str, list[str]] = {status: [] for status in results.SUBMISSION_STATUSES}
+    totals: list[float] = []
+    max_total = 0.0
+    exercises = {exercise.name: _ExerciseTally() for exercise in load_registry()}
+    failures: dict[tuple[str, str], int] = {}
+    ignored: dict[tuple[str, str], int] = {}
+    for result in submissions:
+        names[result.status].append(result.submission)
+        if result.status != results.GRADED_STATUS:
+            continue
+        totals.append(result.total)
+        max_total = result.max_total
+        for name, tally in exercises.items():
+            entry = result.exercises.get(name)
+            if entry is None:
+                continue
+            tally.add(entry)
+            if entry.status in (results.MISSING, results.UNREADABLE, results.NOT_STARTED):
+                continue
+            for task in {t.task for t in entry.graded_tests if t.status != results.PASSED}:
+                failures[(name, task)] = failures.get((name, task), 0) + 1
+            for task in {t.task for t in entry.advice if not t.followed}:
+                ignored[(name, task)] = ignored.get((name, task), 0) + 1
     lines = [
         "# Class overview",
         "",
-        f"{len(submissions)} submissions: "
-        + ", ".join(f"{len(found)} {status}" for status, found in count.items())
+        f"{sum(map(len, names.values()))} submissions: "
+        + ", ".join(f"{len(found)} {status}" for status, found in names.items())
         + ".",
         "",
     ]
     for status in (results.NEEDS_REGRADE, results.UNREADABLE, results.MISSING):
-        if count[status]:
-            names = ", ".join(
-                markdown_text(name) for name in sorted(r.submission for r in count[status])
-            )
-            lines += [f"- {status}: {names}", ""]
-    if not graded:
+        if names[status]:
+            shown = ", ".join(markdown_text(name) for name in sorted(names[status]))
+            lines += [f"- {status}: {shown}", ""]
+    if not totals:
         return "\n".join(lines) + "\n"
-    totals = [result.total for result in graded]
     lines += [
-        f"Total of the {len(graded)} graded: mean {format_points(statistics.mean(totals))}, "
-        f"median {fraction(statistics.median(totals), graded[0].max_total, ' out of ')}.",
+        f"Total of the {len(totals)} graded: mean {format_points(statistics.mean(totals))}, "
+        f"median {fraction(statistics.median(totals), max_total, ' out of ')}.",
         "",
         "| exercise | mean | full marks | zero | not started | missing | unreadable |",
         "|---|---|---|---|---|---|---|",
     ]
-    failures: dict[tuple[str, str], int] = {}
-    ignored: dict[tuple[str, str], int] = {}
-    for exercise in load_registry():
-        entries = [r.exercises[exercise.name] for r in graded if exercise.name in r.exercises]
-        if not entries:
-            continue
-        scores = [entry.score for entry in entries]
-        statuses = [entry.status for entry in entries]
-        lines.append(
-            f"| {exercise.name} | {format_points(statistics.mean(scores))} / "
-            f"{format_points(entries[0].max_score)} | "
-            f"{sum(entry.full_marks for entry in entries)} | {sum(s == 0 for s in scores)} | "
-            f"{statuses.count(results.NOT_STARTED)} | {statuses.count(results.MISSING)} | "
-            f"{statuses.count(results.UNREADABLE)} |"
-        )
-        for entry in entries:
-            if entry.status in (results.MISSING, results.UNREADABLE, results.NOT_STARTED):
-                continue
-            for task in {t.task for t in entry.graded_tests if t.status != results.PASSED}:
-                failures[(exercise.name, task)] = failures.get((exercise.name, task), 0) + 1
-            for task in {t.task for t in entry.advice if not t.followed}:
-                ignored[(exercise.name, task)] = ignored.get((exercise.name, task), 0) + 1
+    for name, tally in exercises.items():
+        if tally.scores:
+            lines.append(tally.row(name))
     for title, counts in (
         ("Tasks most often failed by students who attempted them", failures),
         ("Advice most often not followed (0 points)", ignored),
@@ -136,3 +138,31 @@ def class_summary(submissions: list[SubmissionResult]) -> str:
             lines += ["", f"{title}:", ""]
             lines += [f"- {name}.{task}: {n} submission(s)" for (name, task), n in worst]
     return "\n".join(lines) + "\n"
+
+
+class _ExerciseTally:
+    """One exercise's figures over the graded submissions, gathered one result at a time."""
+
+    def __init__(self) -> None:
+        self.scores: list[float] = []
+        self.max_score = 0.0
+        self.full_marks = 0
+        self.statuses: dict[str, int] = {}
+
+    def add(self, entry: ExerciseResult) -> None:
+        self.scores.append(entry.score)
+        self.max_score = entry.max_score
+        self.full_marks += entry.full_marks
+        self.statuses[entry.status] = self.statuses.get(entry.status, 0) + 1
+
+    def row(self, name: str) -> str:
+        """The exercise's row of the overview's table."""
+        counts = [self.statuses.get(status, 0) for status in
+                  (results.NOT_STARTED, results.MISSING, results.UNREADABLE)]
+        return (
+            f"| {name} | {format_points(statistics.mean(self.scores))} / "
+            f"{format_points(self.max_score)} | {self.full_marks} | "
+            f"{sum(score == 0 for score in self.scores)} | "
+            + " | ".join(map(str, counts))
+            + " |"
+        )

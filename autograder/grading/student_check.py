@@ -18,11 +18,11 @@ from autograder import results, scoring
 from autograder.grading import drawing, feedback, reports
 from autograder.grading.check_sandbox import CheckSandbox
 from autograder.grading.intake import prepare
-from autograder.grading.pytest_run import run_in_process
 from autograder.registry import get_exercise
 from autograder.results import SubmissionResult
 from autograder.suites.direct import DirectRun
 from autograder.suites.plan import planned_tests, runs_directly
+from autograder.suites.public_checks import public_course
 
 PICTURES = ".gdlab"  # inside the student's folder; hidden, so intake ignores it
 
@@ -68,6 +68,8 @@ def check(
             sandbox = CheckSandbox(folder, runnable)
         try:
             if not runs_directly((results.PUBLIC,)):  # a hand-written test needs pytest
+                from autograder.grading.pytest_run import run_in_process
+
                 sandbox.stop()
                 result = run_in_process(
                     prepared.folder, runnable, (results.PUBLIC,), problems=records
@@ -76,6 +78,8 @@ def check(
                 return result
             planned_tests(runnable, (results.PUBLIC,))  # read the checks while it starts
             server = sandbox.ready()
+            if len(exercises) == 1 and runnable and public_course(exercises[0]).picture:
+                drawing.warm_up()  # while the student's code runs
             with DirectRun(
                 prepared.folder, runnable, (results.PUBLIC,), server.level, records, server=server
             ) as run:
