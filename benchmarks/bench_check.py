@@ -82,7 +82,7 @@ with tempfile.TemporaryDirectory() as work:
     entry = result.exercises[exercise]
     if entry.curves:
         drawing.render(exercise, entry.curves, Path(work) / "picture.png", full_marks=True)
-    mark("drawing the picture")
+    mark("drawing the picture, importing matplotlib")
 sandbox.stop()
 mark("stopping the sandbox")
 stages = {name: clock[i][1] - clock[i - 1][1] for i, (name, _) in enumerate(clock) if i}

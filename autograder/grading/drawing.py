@@ -12,7 +12,6 @@ as data, so what a picture says can be checked without reading pixels.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import json
@@ -190,28 +189,6 @@ def _escaped(text: str) -> str:
     # A student's note could hold "$...$", which matplotlib would parse as
     # mathematics (and fail on); show the dollars as they are.
     return text.replace("$", r"\$")
-
-
-def warm_up() -> threading.Thread:
-    """Import what drawing needs in a background thread, and return the thread.
-
-    Importing matplotlib takes longer than a check's tests; ``gdlab check``
-    starts this while the student's code runs in its sandbox (this process
-    then mostly waits), so that the picture is ready sooner after the
-    verdict. Drawing imports the same modules, so it simply waits for them
-    if they are not loaded yet.
-    """
-
-    def load() -> None:
-        with contextlib.suppress(Exception):  # drawing will say what is wrong, if anything
-            import matplotlib.backends.backend_agg  # noqa: F401 - savefig's PNG canvas
-            from matplotlib.figure import Figure  # noqa: F401
-            from matplotlib.font_manager import fontManager  # noqa: F401 - the font list
-            from matplotlib.ticker import MaxNLocator  # noqa: F401
-
-    thread = threading.Thread(target=load, name="gdlab-drawing-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 @functools.lru_cache(maxsize=32)

@@ -22,7 +22,6 @@ from autograder.registry import get_exercise
 from autograder.results import SubmissionResult
 from autograder.suites.direct import DirectRun
 from autograder.suites.plan import planned_tests, runs_directly
-from autograder.suites.public_checks import public_course
 
 PICTURES = ".gdlab"  # inside the student's folder; hidden, so intake ignores it
 
@@ -78,8 +77,6 @@ def check(
                 return result
             planned_tests(runnable, (results.PUBLIC,))  # read the checks while it starts
             server = sandbox.ready()
-            if len(exercises) == 1 and runnable and public_course(exercises[0]).picture:
-                drawing.warm_up()  # while the student's code runs
             with DirectRun(
                 prepared.folder, runnable, (results.PUBLIC,), server.level, records, server=server
             ) as run:
