@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import Any
 
 from autograder import results
-from autograder.registry import get_exercise
 from autograder.sandbox.server import ForkServer
 from autograder.suites.plan import planned_tests
 from autograder.suites.records import describe_failure, new_record, score_records
@@ -105,23 +105,12 @@ class DirectRun:
                 entry.curves = self.workers.curves[name]
 
 
-def run_direct(
-    submission: Path,
-    exercises: list[str],
-    suites: tuple[str, ...],
-    level: str,
-    problems: dict[str, dict] | None = None,
-    seed: int = 0,
-    server: ForkServer | None = None,
-    trusted: bool = False,
-) -> results.SubmissionResult:
-    """Run the suites on ``submission`` without pytest: its scored results, with curves.
+def run_direct(*arguments: Any, **options: Any) -> results.SubmissionResult:
+    """Run the suites on a submission without pytest: its scored results, with curves.
 
-    See :class:`DirectRun` for the parameters.
+    Takes the parameters of :class:`DirectRun`.
     """
-    for name in exercises:
-        get_exercise(name)  # an unknown name fails here, before any sandbox starts
-    with DirectRun(submission, exercises, suites, level, problems, seed, server, trusted) as run:
+    with DirectRun(*arguments, **options) as run:
         result = run.verdict()
         run.add_curves(result)
     return result
