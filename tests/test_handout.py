@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import zipfile
@@ -171,7 +172,8 @@ def test_students_have_no_reference_and_no_grade(student):
     assert commands.returncode == 0
     section = commands.stdout.split("Commands:")[1]
     names = {line.split()[0] for line in section.splitlines() if line.strip()}
-    assert {"check", "list"} <= names and not {"grade", "release", "dev", "nbgrader"} & names
+    assert {"check", "list", "watch"} <= names
+    assert not {"grade", "release", "dev", "nbgrader"} & names
     assert "No such command" in _gdlab(student, "grade", ".", cwd=folder).stderr
 
 
@@ -190,6 +192,28 @@ def test_check_in_the_handout_says_not_started_then_full_marks(student, tmp_path
     assert f"{public:g}/{public:g} public points" in key.stdout
     progress = _gdlab(student, "check", cwd=copy)
     assert progress.returncode == 1 and f"{exercise.name}  passed" in progress.stdout
+
+
+def test_watch_runs_from_the_student_package(student):
+    """Everything ``gdlab watch`` needs is in the wheel: it reports, then stops on Ctrl-C."""
+    watch = subprocess.Popen(
+        [str(student["venv"] / "bin" / "gdlab"), "watch"],
+        cwd=student["folder"],
+        env={**student["env"], "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    report = []
+    for line in watch.stdout:  # the first report ends with this line
+        report.append(line)
+        if line.startswith("Save an exercise's file"):
+            break
+    watch.send_signal(signal.SIGINT)
+    rest, errors = watch.communicate(timeout=60)
+    assert watch.returncode == 0, "".join(report) + rest + errors
+    assert any("0/6 exercises pass" in line for line in report), report
+    assert "Stopped watching." in rest and "Traceback" not in errors
 
 
 def test_the_statements_state_the_figures_check_expects(release):
