@@ -26,8 +26,6 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from autograder.grading.warm_runs import WarmRuns, WarmRunsFailed
 from autograder.paths import SUITES_DIR
 from autograder.registry import load_registry
@@ -157,6 +155,8 @@ def run_in_process(
     SubmissionResult
         The scored results as written by the plugin.
     """
+    import pytest  # here only: the runs without pytest import this module too
+
     # Third-party pytest plugins of the machine must not take part in grading.
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     with tempfile.TemporaryDirectory(prefix="gdlab-results-") as folder:
@@ -231,28 +231,27 @@ def run_in_subprocess(
     with tempfile.TemporaryDirectory(prefix="gdlab-run-") as scratch:
         results_file = Path(scratch) / "results.json"
         options = RunOptions(seed, sandbox, problems).write(Path(scratch))
-        if runs_directly(SUITES):
+        direct = runs_directly(SUITES)
+        if direct:
             # Without pytest's start-up and per-test machinery: the same tests,
             # names and records (see autograder.suites.direct).
+            arguments = [str(folder), str(results_file), str(options)]
+            command = [sys.executable, "-m", "autograder.suites.direct", *arguments]
+        else:  # a hand-written test that needs pytest's fixtures
+            exercises = [exercise.name for exercise in load_registry()]
             command = [
                 sys.executable,
                 "-m",
-                "autograder.suites.direct",
-                str(folder),
-                str(results_file),
-                str(options),
+                "pytest",
+                *pytest_arguments(folder, exercises, SUITES, results_file, options),
             ]
-        else:  # a hand-written test that needs pytest's fixtures
-            exercises = [exercise.name for exercise in load_registry()]
-            arguments = pytest_arguments(folder, exercises, SUITES, results_file, options)
-            command = [sys.executable, "-m", "pytest", *arguments]
         # The sandboxes' folders go here; their private uid enters it, never lists it.
         sandboxes = Path(tempfile.mkdtemp(prefix="gdlab-sandboxes-"))
         sandboxes.chmod(0o711)
         pid, reap = None, None
-        if warm is not None and command[2] == "autograder.suites.direct":
+        if warm is not None and direct:
             try:
-                pid = warm.start(command[3:], cwd=Path(scratch), tmpdir=sandboxes)
+                pid = warm.start(arguments, cwd=Path(scratch), tmpdir=sandboxes)
                 reap = partial(warm.reap, pid)
             except WarmRunsFailed:
                 pid = None  # started cold instead, below

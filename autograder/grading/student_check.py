@@ -75,12 +75,12 @@ def check(
                 )
                 _complete(result, folder, exercises, records, prepared.notes)
                 return result
-            planned_tests(runnable, (results.PUBLIC,))  # read the checks while it starts
+            tests = planned_tests(runnable, (results.PUBLIC,))  # while the sandbox starts
             server = sandbox.ready()
             with DirectRun(
                 prepared.folder, runnable, (results.PUBLIC,), server.level, records, server=server
             ) as run:
-                result = run.verdict() if runnable else SubmissionResult(folder.name)
+                result = run.verdict(tests) if runnable else SubmissionResult(folder.name)
                 _complete(result, folder, exercises, records, prepared.notes)
                 if on_verdict is not None:
                     on_verdict(result)
@@ -180,12 +180,15 @@ def picture_line(result: SubmissionResult) -> str | None:
     return f"your curves beside the reference's: {pictures[0]}" if len(pictures) == 1 else None
 
 
+def progress_row(name: str, entry: results.ExerciseResult) -> str:
+    """One exercise's line of the progress: name, status and public points."""
+    return f"{name:<10} {entry.status:<13} {reports.fraction(entry.score, entry.max_score)}"
+
+
 def render_progress(result: SubmissionResult) -> str:
     """One line per exercise: status and public points."""
     lines = ["exercise   status        public points"]
-    for name, entry in result.exercises.items():
-        points = reports.fraction(entry.score, entry.max_score)
-        lines.append(f"{name:<10} {entry.status:<13} {points}")
+    lines += [progress_row(name, entry) for name, entry in result.exercises.items()]
     lines.append(
         "Run `gdlab check exerciseN` for details. Public tests only: grading adds hidden tests."
     )

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -111,7 +112,7 @@ class WarmRuns:
                 self.process.kill()
                 self.process.wait()
         self.process.stdout.close()
-        _remove(self._folder)
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def _ask(self, request: dict) -> dict:
         with self._lock:
@@ -134,12 +135,6 @@ class WarmRuns:
         except ValueError:
             return None
         return answer if isinstance(answer, dict) else None
-
-
-def _remove(folder: Path) -> None:
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- the warm process -------------------------------------------------------------------

@@ -24,7 +24,7 @@ from pathlib import Path
 from autograder import results
 from autograder.grading import reports
 from autograder.grading.check_sandbox import CheckSandbox
-from autograder.grading.student_check import check, picture_line, render
+from autograder.grading.student_check import check, picture_line, progress_row, render
 from autograder.results import ExerciseResult, SubmissionResult
 
 #: Seconds between two looks at the files: a save waits half of it on average.
@@ -57,10 +57,7 @@ def progress_lines(entries: dict[str, ExerciseResult]) -> list[str]:
         f"Progress: [{'#' * filled}{'-' * (width - filled)}] {done}/{len(entries)} exercises "
         f"pass their public tests, {reports.fraction(score, total)} public points"
     ]
-    for name, entry in entries.items():
-        points = reports.fraction(entry.score, entry.max_score)
-        lines.append(f"  {name:<10} {entry.status:<13} {points}")
-    return lines
+    return lines + [f"  {progress_row(name, entry)}" for name, entry in entries.items()]
 
 
 @dataclass
@@ -92,8 +89,8 @@ class Watcher:
     color: bool = False
     latest: dict[str, ExerciseResult] = field(default_factory=dict)
 
-    def run(self, stop_after: float | None = None) -> None:
-        """Check everything once, then watch until interrupted (or ``stop_after`` seconds).
+    def run(self) -> None:
+        """Check everything once, then watch until interrupted.
 
         The sandbox is stopped however the watch ends; Ctrl-C ends it
         cleanly (the caller catches the ``KeyboardInterrupt``).
@@ -102,8 +99,7 @@ class Watcher:
         try:
             seen = {name: exercise_files(self.folder, name) for name in self.exercises}
             self._check_all(sandbox)
-            deadline = None if stop_after is None else time.monotonic() + stop_after
-            while deadline is None or time.monotonic() < deadline:
+            while True:
                 time.sleep(INTERVAL)
                 for name in self.exercises:
                     now = exercise_files(self.folder, name)

@@ -21,7 +21,7 @@ from typing import Any
 
 from autograder import results
 from autograder.sandbox.server import ForkServer
-from autograder.suites.plan import planned_tests
+from autograder.suites.plan import PlannedTest, planned_tests
 from autograder.suites.records import describe_failure, new_record, score_records
 from autograder.suites.submissions import SubmissionWorkers
 
@@ -79,10 +79,17 @@ class DirectRun:
     def __exit__(self, *exc_info: object) -> None:
         self.workers.stop()
 
-    def verdict(self) -> results.SubmissionResult:
-        """Run every test and score the records; the last exercise's worker stays live."""
+    def verdict(self, tests: list[PlannedTest] | None = None) -> results.SubmissionResult:
+        """Run every test and score the records; the last exercise's worker stays live.
+
+        ``tests`` are the run's :func:`~autograder.suites.plan.planned_tests`
+        when the caller has planned them already (``gdlab check`` does, while
+        its sandbox starts).
+        """
+        if tests is None:
+            tests = planned_tests(self.exercises, self.suites, lambda: self.seed)
         records: dict[str, list[results.TestResult]] = {}
-        for test in planned_tests(self.exercises, self.suites, lambda: self.seed):
+        for test in tests:
             record = new_record(test.exercise, test.name, test.task, test.suite, test.check)
             records.setdefault(test.exercise, []).append(record)
             try:

@@ -23,6 +23,7 @@ from autograder.sandbox.axes import axes_summary, open_figures
 from autograder.sandbox.client import CallTimeout, StudentFailure, Submission, Worker
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.server import ForkServer, preloads_for
+from autograder.suites.public_checks import public_course
 
 
 class MissingModule(StudentFailure):
@@ -173,7 +174,7 @@ class SubmissionWorkers:
     ----------
     curves : dict
         Exercise -> the picture's curves (title, the student's series, the
-        reference's), for each exercise closed with ``curves=True``.
+        reference's), for each exercise with a picture closed so far.
     """
 
     def __init__(
@@ -198,19 +199,18 @@ class SubmissionWorkers:
         self._live = (exercise, self._open(get_exercise(exercise)))
         return self._live[1]
 
-    def close(self, curves: bool = True) -> None:
-        """Stop the live worker; first take its picture's curves when ``curves``."""
+    def close(self) -> None:
+        """Stop the live worker, taking its picture's curves first."""
         if self._live is None:
             return
         name, held = self._live
         self._live = None
         try:
-            if curves and not isinstance(held, Absent):
-                self.curves[name] = curves_of(name, held) or self.curves.get(name)
+            found = None if isinstance(held, Absent) else curves_of(name, held)
+            if found is not None:
+                self.curves[name] = found
         finally:
             held.stop()
-        if self.curves.get(name) is None:
-            self.curves.pop(name, None)
 
     def stop(self) -> None:
         """Stop the live worker, and the sandbox when it is this object's own."""
@@ -244,8 +244,6 @@ def curves_of(exercise: str, held: Any) -> dict | None:
 
     ``None`` for an exercise without a picture.
     """
-    from autograder.suites.public_checks import public_course  # the data, read once
-
     course = public_course(exercise)
     if course.picture is None:
         return None
