@@ -12,8 +12,12 @@ Commands
     A student runs the public tests on their own files.
 ``gdlab watch [EXERCISE]``
     The same on every save, with the progress over all exercises.
-``gdlab grade SUBMISSIONS --out DIR``
-    An instructor grades a whole class.
+``gdlab grade SUBMISSIONS --out DIR [--assignment NAME] [--roster CSV]``
+    An instructor grades a whole class (``--scheduler ADDRESS``: on a Dask cluster).
+``gdlab export DIR --format canvas|moodle|csv``
+    The gradebook's final scores in the columns an LMS imports.
+``gdlab report DIR``
+    The gradebook as static HTML pages: the class overview and each feedback.
 ``gdlab release OUT``
     An instructor writes the students' hand-out.
 ``gdlab dev new NAME TITLE``
@@ -47,7 +51,7 @@ if TYPE_CHECKING:
 
 #: The instructor's commands (:data:`autograder.instructor.COMMANDS`), named here so that a
 #: student's ``gdlab check`` never imports them.
-INSTRUCTOR_COMMANDS = ("dev", "grade", "nbgrader", "release")
+INSTRUCTOR_COMMANDS = ("dev", "export", "grade", "nbgrader", "release", "report")
 
 
 #: ``--path``, the student's folder, of ``check`` and ``watch``.

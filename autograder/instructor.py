@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from autograder.assignments import Assignment
+    from autograder.grading.outcomes import BatchReport
+    from autograder.lms.roster import Roster
+
 from autograder.dev import commands as dev_commands
+from autograder.lms import commands as lms_commands
 from autograder.nbgrader import subcommands as nbgrader_commands
 
 
@@ -101,6 +108,29 @@ def _hide_from_proc(secret: str) -> None:
     help="Grade at a sandbox level that leaves the grader's files or the network open to "
     "student code (see the README's isolation table).",
 )
+@click.option(
+    "--assignment",
+    metavar="NAME",
+    default=None,
+    help="Grade this assignment's exercises only, out of their points, and apply its late "
+    "rule (see autograder/assignments.toml) [default: the one OUT was graded for, else every "
+    "exercise].",
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of the class's students (student_id, name, email, ...; Canvas's and Moodle's "
+    "gradebook exports are read as they are): names each submission's student and lists "
+    "those without one. Kept as OUT/roster.csv for later runs and exports.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Grade on a Dask distributed cluster (tcp://host:8786), one task per submission, "
+    "each in a sandbox on the worker that runs it (needs the extra gdlab[cluster]).",
+)
 def grade(
     submissions: Path,
     out: Path,
@@ -110,6 +140,9 @@ def grade(
     secret: str | None,
     sandbox: str | None,
     accept_weak_isolation: bool,
+    assignment: str | None,
+    roster: Path | None,
+    scheduler: str | None,
 ) -> None:
     """Grade every submission (folder or .zip) in SUBMISSIONS.
 
@@ -119,8 +152,15 @@ def grade(
     (they are listed), and 2 when grading could not start (nothing written).
     """
     from autograder.grading.batch import grade_class
+    from autograder.grading.class_gradebook import (
+        GradebookMismatch,
+        class_roster,
+        decide_assignment,
+        write_run_record,
+    )
     from autograder.grading.gradebook import GradingRefused, entries_of
     from autograder.grading.run_settings import SECRET_FILE, decide_run, keep_secret
+    from autograder.lms.roster import RosterError
     from autograder.sandbox.levels import isolation
     from autograder.sandbox.preflight import preflight
 
@@ -141,19 +181,33 @@ def grade(
         )
     try:
         pairs = entries_of(submissions, out)
-    except GradingRefused as error:
+        chosen = decide_assignment(out, assignment, force)
+        students, roster_text = class_roster(out, roster)
+    except (GradingRefused, GradebookMismatch, RosterError) as error:
         raise Refused(str(error)) from None
+    except KeyError as error:
+        raise click.UsageError(str(error.args[0])) from None
     problem = preflight(level)
     if problem:
         raise Refused(problem)
     keep_secret(out, settings)
+    write_run_record(out, chosen, roster_text)
     if settings.created:
         click.echo(
             f"Created the course secret {out / SECRET_FILE}: it seeds the hidden inputs. Keep "
             "it (or pass --secret) to regrade with the same inputs; never share it."
         )
     count = len(only) if only else len(pairs)
-    click.echo(f"Grading {count} submission(s) into {out}/")
+    what = f"{chosen.name} ({', '.join(chosen.exercises)})" if chosen.name else "every exercise"
+    click.echo(f"Grading {count} submission(s) for {what} into {out}/")
+    runner = None
+    if scheduler is not None:
+        from autograder.grading.cluster import ClusterUnavailable, cluster_runner
+
+        try:
+            runner = cluster_runner(scheduler, settings)
+        except ClusterUnavailable as error:
+            raise Refused(str(error)) from None
     try:
         with click.progressbar(
             length=count, label="grading", show_pos=True, item_show_func=lambda name: name
@@ -166,6 +220,9 @@ def grade(
                 settings=settings,
                 progress=lambda outcome: bar.update(1, outcome.name),
                 only=list(only) or None,
+                assignment=chosen,
+                roster=students,
+                runner=runner,
             )
     except GradingRefused as error:
         raise Refused(str(error)) from None
@@ -194,11 +251,28 @@ def grade(
             click.echo(f"  needs regrade {outcome.name}: the grader failed: {why[:300]}")
         elif result.status != "graded":
             click.echo(f"  {result.status} {outcome.name}: {result.fatal}")
+    if students is not None:
+        _echo_roster_check(students, report, chosen)
     click.echo(
         f"Gradebook: {out / 'grades.csv'}; overview: {out / 'summary.md'}; "
         f"feedback: {out / 'feedback'}/"
     )
     sys.exit(0 if report.all_graded else 1)
+
+
+def _echo_roster_check(students: Roster, report: BatchReport, assignment: Assignment) -> None:
+    """Say which submissions are nobody's on the roster, and which students handed nothing in."""
+    from autograder.grading.class_gradebook import gradebook_rows, roster_gaps
+
+    absent, unknown = roster_gaps(gradebook_rows(report.results(), assignment, students))
+    if unknown:
+        click.echo(
+            f"Not on the roster ({len(unknown)}): {', '.join(unknown)}. They are graded; give "
+            "each a roster row (its submission column naming it) to export their scores."
+        )
+    if absent:
+        shown = ", ".join(f"{s.name} ({s.student_id})" for s in absent)
+        click.echo(f"On the roster without a submission ({len(absent)}): {shown}.")
 
 
 @click.command("release")
@@ -220,8 +294,36 @@ def release_command(out: Path) -> None:
     click.echo(f"Student package: {written.wheel.name}")
 
 
+@click.command("report")
+@click.argument("gradebook", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Roster to name the students by [default: the one GRADEBOOK keeps].",
+)
+def report_command(gradebook: Path, roster: Path | None) -> None:
+    """Write an HTML view of GRADEBOOK (a gdlab grade output folder) to open in a browser.
+
+    GRADEBOOK/report.html is the class overview: the score distribution, each
+    task's pass rate, the most common diagnosed mistakes and the students'
+    scores, each linked to GRADEBOOK/report/<submission>.html, the student's
+    feedback with its pictures.
+    """
+    from autograder.grading.class_gradebook import GradebookError
+    from autograder.report.build import write_report
+
+    try:
+        index = write_report(gradebook, roster)
+    except GradebookError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Report: {index} (open it in a browser)")
+
+
 COMMANDS: tuple[click.Command, ...] = (
     grade,
+    lms_commands.export,
+    report_command,
     release_command,
     dev_commands.dev,
     nbgrader_commands.nbgrader,

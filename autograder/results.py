@@ -177,6 +177,15 @@ class SubmissionResult:
         load, a run that crashed or overran): the submission needs regrading.
     digest, grader : str
         What was graded and with which grader, to skip unchanged work.
+    assignment : str
+        The assignment it was graded for; empty for every exercise.
+    handed_in : str
+        When it was handed in as far as the entry itself says (a zip's
+        member times, ISO 8601 without an offset); empty when it does not.
+    marked_late : bool
+        Whether the LMS's file names marked it late (Canvas's ``LATE``).
+    lms_user_id : str
+        The student's id in the LMS's file names (Canvas's user id), if any.
     """
 
     submission: str
@@ -191,6 +200,10 @@ class SubmissionResult:
     grader_problems: list[str] = field(default_factory=list)
     digest: str = ""
     grader: str = ""
+    assignment: str = ""
+    handed_in: str = ""
+    marked_late: bool = False
+    lms_user_id: str = ""
 
     @property
     def status(self) -> str:

@@ -33,3 +33,44 @@ def implementation(request, answer_keys) -> tuple[str, dict]:
     if request.param == "reference":
         return request.param, {item.name: reference_of(item.name) for item in EXERCISES}
     return request.param, answer_keys
+
+
+# -- the sample class, graded once as an instructor would for an LMS --------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from autograder.paths import PROJECT_ROOT  # noqa: E402
+
+GDLAB = str(Path(sys.executable).with_name("gdlab"))  # the installed console script
+SAMPLE_CLASS = PROJECT_ROOT / "examples" / "sample-class"
+SAMPLE_ROSTER = PROJECT_ROOT / "examples" / "roster.csv"
+#: The course secret the shared gradebook is graded with; the other routes reuse it.
+SAMPLE_SECRET = "sample-class-secret-for-the-tests-0123456789"
+
+
+def run_gdlab(*arguments: str, timeout: float = 900, **options) -> subprocess.CompletedProcess:
+    """``gdlab ARGUMENTS`` in a subprocess, with the tests' course secret."""
+    env = {**os.environ, "GDLAB_SECRET": SAMPLE_SECRET, **options.pop("env", {})}
+    return subprocess.run(
+        [GDLAB, *arguments], capture_output=True, text=True, timeout=timeout, env=env, **options
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_gradebook(tmp_path_factory) -> Path:
+    """The sample class graded for the ``project`` assignment with the example roster.
+
+    The LMS export, the HTML report, the Gradescope route and the cluster
+    compare their figures with this one run's.
+    """
+    out = tmp_path_factory.mktemp("sample-gradebook")
+    done = run_gdlab(
+        "grade", str(SAMPLE_CLASS), "--out", str(out), "--assignment", "project",
+        "--roster", str(SAMPLE_ROSTER),
+    )
+    # 1: two entries are unreadable on purpose (a corrupt zip, an empty folder).
+    assert done.returncode == 1, done.stdout + done.stderr
+    return out

@@ -27,7 +27,8 @@ from autograder.grading import drawing, reports
 from autograder.grading.atomic_write import write_atomically
 from autograder.grading.escaping import TEXT_LIMIT, markdown_text
 from autograder.grading.feedback import SHOWN_NOTES, feedback_markdown
-from autograder.grading.reports import class_summary, grades_csv, plot_name
+from autograder.grading.gradebook_files import grades_csv
+from autograder.grading.reports import class_summary, plot_name
 from autograder.registry import get_exercise
 from autograder.result_bounds import MAX_DOCUMENT_BYTES, MAX_POINTS
 from autograder.results import ExerciseResult, SubmissionResult, TestResult

@@ -21,21 +21,19 @@ refused unless every submission is regraded.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import shutil
 import tempfile
-import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from autograder import results, scoring
-from autograder.grading import drawing, reports, warm_runs
+from autograder import results
+from autograder.assignments import Assignment, whole_course
+from autograder.grading import warm_runs
 from autograder.grading.atomic_write import write_atomically
-from autograder.grading.entry_names import NamedEntry, display_name
-from autograder.grading.feedback import feedback_markdown
+from autograder.grading.class_gradebook import write_run_record
+from autograder.grading.entry_names import NamedEntry
 from autograder.grading.gradebook import (
     GradingRefused,
     check_same_secret,
@@ -43,76 +41,25 @@ from autograder.grading.gradebook import (
     grader_fingerprint,
     previous_result,
 )
+from autograder.grading.gradebook_files import write_reports
 from autograder.grading.intake import (
     Prepared,
-    cap_notes,
     prepare,
 )
 from autograder.grading.outcomes import BatchReport, Outcome
-from autograder.grading.pytest_run import SUITES, run_environment, run_in_subprocess
+from autograder.grading.pytest_run import SUITES, run_environment
+from autograder.grading.result_files import failed_outcome, result_document, stamp, write_result
 from autograder.grading.run_settings import RunSettings, decide_run, keep_secret
+from autograder.grading.submission_runs import (
+    Runner,
+    graded_exercises,
+    graded_result,
+    local_runner,
+)
 from autograder.grading.warm_runs import WarmRuns, WarmRunsFailed
-from autograder.registry import load_registry
+from autograder.lms.roster import Roster
 from autograder.results import SubmissionResult
-from autograder.sandbox.levels import isolation
 from autograder.suites.plan import runs_directly
-
-
-def _unrun(name: str, prepared: Prepared, why: str) -> dict[str, results.ExerciseResult]:
-    """Every exercise as not run, with intake's problem where it has one."""
-    return {
-        exercise.name: scoring.unrun_exercise(
-            exercise,
-            prepared.problems.get(exercise.name, why),
-            prepared.problem_records().get(exercise.name, {}).get("kind", results.MISSING),
-        )
-        for exercise in load_registry()
-    }
-
-
-def _stamp(result: SubmissionResult, name: str, notes: list[str], settings: RunSettings) -> None:
-    """What every result records besides its tests: name, notes, sandbox, secret."""
-    result.submission, result.notes = name, notes
-    result.sandbox = result.sandbox or settings.level
-    result.secret = settings.fingerprint
-    result.isolation = isolation(result.sandbox).summary
-
-
-def _graded(
-    prepared: Prepared, name: str, settings: RunSettings, warm: WarmRuns | None = None
-) -> SubmissionResult:
-    """The result of a prepared entry: its suites' run, or why there was none."""
-    if prepared.fatal:
-        return SubmissionResult(
-            name,
-            _unrun(name, prepared, prepared.fatal),
-            fatal=prepared.fatal,
-            fatal_kind=prepared.fatal_kind,
-        )
-    written, failure = run_in_subprocess(
-        prepared.folder, prepared.problem_records(), settings.seed, settings.level, warm=warm
-    )
-    if failure:
-        return SubmissionResult(
-            name, _unrun(name, prepared, "not graded: " + failure), grader_problems=[failure]
-        )
-    return SubmissionResult.from_dict(written)
-
-
-def _write_result(out: Path, result: SubmissionResult) -> None:
-    """A result's pictures, ``results/<name>.json`` and ``feedback/<name>.md``."""
-    name = result.submission
-    for exercise, graded in result.exercises.items():
-        if graded.curves:
-            drawing.render(
-                exercise,
-                graded.curves,
-                out / reports.PLOTS / reports.plot_name(name, exercise),
-                full_marks=graded.full_marks,
-            )
-    document = json.dumps(result.to_dict(), indent=1)
-    write_atomically(out / "results" / f"{name}.json", document)
-    write_atomically(out / "feedback" / f"{name}.md", feedback_markdown(result))
 
 
 def grade_one(
@@ -123,20 +70,29 @@ def grade_one(
     force: bool,
     settings: RunSettings,
     fingerprint: str,
-    warm: WarmRuns | None = None,
+    assignment: Assignment,
+    run: Runner,
 ) -> Outcome:
     """Grade one entry (or reuse its unchanged result) and write its files.
 
     Its modules are prepared in a folder of ``work`` that the grader names,
     removed afterwards whatever happens. ``settings`` are the run's (see
     :func:`~autograder.grading.run_settings.decide_run`), ``fingerprint``
-    the grader's (:func:`grader_fingerprint`), ``warm`` the batch's warm
-    process that forks the runs (:mod:`~autograder.grading.warm_runs`).
+    the grader's (:func:`grader_fingerprint`), ``assignment`` what is graded,
+    and ``run`` runs its suites: on this machine
+    (:func:`~autograder.grading.submission_runs.local_runner`) or on a
+    cluster (:mod:`~autograder.grading.cluster`).
     """
     name = entry.name
     folder = Path(tempfile.mkdtemp(prefix="entry-", dir=work))
     try:
-        prepared = prepare(entry.path, folder, notes=entry.notes)
+        prepared = prepare(
+            entry.path,
+            folder,
+            graded_exercises(assignment),
+            notes=entry.notes,
+            canvas_files=entry.canvas_files,
+        )
         prepared.name = name
         previous = None if force else previous_result(out, name)
         if (
@@ -144,54 +100,32 @@ def grade_one(
             and previous.digest == prepared.digest
             and previous.grader == fingerprint
             and previous.secret == settings.fingerprint
+            and previous.assignment == assignment.name
+            and list(previous.exercises) == list(assignment.exercises)
             and previous.status != results.NEEDS_REGRADE
         ):
+            if _hand_in_of(previous) != _hand_in_of(prepared):  # the same work, handed in anew
+                _set_hand_in(previous, prepared)
+                write_atomically(out / "results" / f"{name}.json", result_document(previous))
             return Outcome.of(name, previous, out, skipped=True, entry=entry.shown)
-        result = _graded(prepared, name, settings, warm)
-        _stamp(result, name, prepared.notes, settings)
+        result = graded_result(prepared, name, settings, assignment, run)
+        stamp(result, name, prepared.notes, settings)
         result.digest, result.grader = prepared.digest, fingerprint
-        _write_result(out, result)
+        result.assignment = assignment.name
+        _set_hand_in(result, prepared)
+        write_result(out, result)
         return Outcome.of(name, result, out, entry=entry.shown)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _failure(error: Exception) -> str:
-    """A grader failure in one line: what was raised, and where (in the grader, and last)."""
-    frames = traceback.extract_tb(error.__traceback__)
-    package = Path(__file__).resolve().parent.parent
-    ours = [frame for frame in frames if Path(frame.filename).is_relative_to(package)]
-    places = [f"{Path(frame.filename).name}:{frame.lineno}" for frame in ours[-1:] + frames[-1:]]
-    where = f" at {' in '.join(dict.fromkeys(places))}" if places else ""
-    return (
-        f"the grader failed on this entry ({type(error).__name__}{where}: "
-        f"{display_name(str(error))[:300]})"
-    )
+def _hand_in_of(item: SubmissionResult | Prepared) -> tuple[str, bool, str]:
+    """What the entry says of its hand-in: when, whether marked late, the LMS's user id."""
+    return item.handed_in, item.marked_late, item.lms_user_id
 
 
-def failed_outcome(
-    entry: NamedEntry, out: Path, error: Exception, *, settings: RunSettings, fingerprint: str
-) -> Outcome:
-    """The outcome of an entry whose grading raised: it needs a regrade.
-
-    Its result is written where it can be (the failure may be the output
-    folder's), so that its row, its result and its feedback agree.
-    """
-    why = _failure(error)
-    unrun = {
-        exercise.name: scoring.unrun_exercise(exercise, "not graded: " + why, results.MISSING)
-        for exercise in load_registry()
-    }
-    result = SubmissionResult(entry.name, unrun, grader_problems=[why], grader=fingerprint)
-    with contextlib.suppress(Exception):  # the failure may have been there
-        _stamp(result, entry.name, cap_notes(list(entry.notes)), settings)
-    for path, text in (
-        (out / "results" / f"{entry.name}.json", lambda: json.dumps(result.to_dict(), indent=1)),
-        (out / "feedback" / f"{entry.name}.md", lambda: feedback_markdown(result)),
-    ):
-        with contextlib.suppress(Exception):  # already failing: the row is what matters
-            write_atomically(path, text())
-    return Outcome.of(entry.name, result, out, entry=entry.shown)
+def _set_hand_in(result: SubmissionResult, prepared: Prepared) -> None:
+    result.handed_in, result.marked_late, result.lms_user_id = _hand_in_of(prepared)
 
 
 def _warm_runs(out: Path) -> WarmRuns | None:
@@ -214,6 +148,9 @@ def grade_class(
     progress: Callable[[Outcome], None] | None = None,
     only: list[str] | None = None,
     settings: RunSettings | None = None,
+    assignment: Assignment | None = None,
+    roster: Roster | None = None,
+    runner: Runner | None = None,
 ) -> BatchReport:
     """Grade every entry of ``submissions`` into ``out``.
 
@@ -250,6 +187,16 @@ def grade_class(
         with :func:`~autograder.grading.run_settings.decide_run`; decided here
         once, from ``secret`` and ``sandbox``, when not given. A new secret
         is kept in ``out`` (:func:`~autograder.grading.run_settings.keep_secret`).
+    assignment : Assignment, optional
+        Grade its exercises only, out of their points, and apply its late
+        rule in the gradebook; every exercise, with no deadline, by default.
+    roster : Roster, optional
+        The class's students: the gradebook then names each submission's
+        student and lists those without one (:mod:`~autograder.lms.roster`).
+    runner : callable, optional
+        Runs the suites on a prepared entry (see
+        :data:`~autograder.grading.submission_runs.Runner`); on this machine
+        by default, each run forked by a warm process.
 
     Returns
     -------
@@ -289,7 +236,10 @@ def grade_class(
             report.outcomes.append(
                 Outcome.of(entry.name, kept, out, skipped=True, entry=entry.shown)
             )
-    warm = _warm_runs(out) if len(chosen) > 1 else None
+    assignment = assignment or whole_course()
+    warm = _warm_runs(out) if len(chosen) > 1 and runner is None else None
+    run = runner or local_runner(warm)
+    write_run_record(out, assignment, None)
     try:
         with tempfile.TemporaryDirectory(
             prefix="gdlab-intake-", ignore_cleanup_errors=True
@@ -297,9 +247,10 @@ def grade_class(
 
             def task(entry: NamedEntry) -> Outcome:
                 options = {"settings": settings, "fingerprint": fingerprint}
+                options["assignment"] = assignment
                 try:
                     return grade_one(
-                        entry, out, Path(work), force=force or bool(only), warm=warm, **options
+                        entry, out, Path(work), force=force or bool(only), run=run, **options
                     )
                 except Exception as error:  # a bug of ours, a full disk: this entry only
                     return failed_outcome(entry, out, error, **options)
@@ -313,6 +264,5 @@ def grade_class(
     finally:
         if warm is not None:
             warm.stop()
-    write_atomically(out / "grades.csv", reports.grades_csv(report.results()))
-    write_atomically(out / "summary.md", reports.class_summary(report.results()))
+    write_reports(out, report.results, assignment, roster)
     return report

@@ -118,12 +118,17 @@ class NamedEntry:
         The entry's own file name, as :func:`display_name` shows it.
     notes : tuple of str
         Why ``name`` differs from the entry's name, for its feedback.
+    canvas_files : tuple
+        For a student of a Canvas bulk download, the files that make up the
+        entry (:class:`~autograder.lms.canvas_download.CanvasFile`); ``path``
+        is then the class folder joined with the student's key.
     """
 
     path: Path
     name: str
     shown: str
     notes: tuple[str, ...] = ()
+    canvas_files: tuple = ()
 
 
 def _listing(names: list[str], limit: int = 3) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from autograder.grading.entry_limits import (
@@ -138,9 +138,19 @@ def read_folder(folder: Path, notes: list[str]) -> dict[PurePosixPath, bytes]:
     IntakeError
         When ``folder`` itself cannot be listed.
     """
+    return read_files(_walk(folder, notes), notes)
+
+
+def read_files(
+    found: Iterable[tuple[PurePosixPath, Path]], notes: list[str]
+) -> dict[PurePosixPath, bytes]:
+    """The bytes of the regular files ``found`` lists, as ``(path inside the entry, file)``.
+
+    Within the bounds of :func:`read_folder`; what is left out is noted in ``notes``.
+    """
     files: dict[PurePosixPath, bytes] = {}
     total = 0
-    for relative, path in _walk(folder, notes):
+    for relative, path in found:
         if len(files) >= MAX_FILES:
             notes.append(too_many_files(relative))
             break

@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from autograder.grading.entry_names import NamedEntry, display_name, name_entries
 from autograder.grading.intake import discover, submission_name
 from autograder.grading.run_settings import SECRET_FILE
+from autograder.lms.canvas_download import group_canvas_files
 from autograder.registry import load_registry
 from autograder.results import SubmissionResult
 
@@ -33,6 +35,8 @@ def grader_fingerprint() -> str:
     kinds = (".py", ".toml", ".ini", ".json")  # code, registry, configuration, public checks
     for folder in (root, root.parent / "reference"):
         for path in sorted(folder.rglob("*")):
+            if path.name == "assignments.toml":  # the calendar: dates change no check
+                continue
             if path.suffix in kinds and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())
@@ -78,7 +82,9 @@ def entries_of(submissions: Path, out: Path) -> list[NamedEntry]:
     """The class's entries and the names they are graded under (see :func:`name_entries`).
 
     The output folder, and any other gradebook, is never an entry, even
-    when it lies inside the submissions folder.
+    when it lies inside the submissions folder. The flat files of a Canvas
+    bulk download make one entry per student
+    (:mod:`~autograder.lms.canvas_download`).
 
     Raises
     ------
@@ -98,9 +104,21 @@ def entries_of(submissions: Path, out: Path) -> list[NamedEntry]:
             "one folder or .zip per student"
         )
     target = os.path.realpath(out)
-    return name_entries(
-        [entry for entry in found if os.path.realpath(entry) != target and not is_gradebook(entry)]
-    )
+    kept = [e for e in found if os.path.realpath(e) != target and not is_gradebook(e)]
+    module_names = {
+        name for e in load_registry() for name in (e.filename, f"{e.module}.ipynb")
+    }
+    others, groups = group_canvas_files(kept, module_names)
+    taken = {submission_name(entry) for entry in others}
+    for key in [key for key in groups if key in taken]:  # an entry already has that name
+        others += [file.path for file in groups.pop(key)]
+    named = name_entries(sorted(others + [submissions / key for key in groups]))
+    return [
+        replace(entry, canvas_files=tuple(groups[entry.path.name]))
+        if entry.path.name in groups and not entry.path.exists()
+        else entry
+        for entry in named
+    ]
 
 
 def is_gradebook(entry: Path) -> bool:

@@ -13,16 +13,19 @@ entries are graded under come from :mod:`~autograder.grading.entry_names`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from autograder.grading.entry_limits import IntakeError
 from autograder.grading.entry_names import display_name, shown_path
-from autograder.grading.folders import read_folder
+from autograder.grading.folders import read_files, read_folder
 from autograder.grading.sources import notebook_source, python_source, writable_text
 from autograder.grading.zips import read_zip
+from autograder.lms.canvas_download import CanvasFile
 from autograder.registry import Exercise, load_registry
 from autograder.suites.public_checks import public_course
 
@@ -55,6 +58,14 @@ class Prepared:
         ``"unreadable"``, or ``"missing"`` for an entry with nothing in it.
     digest : str
         Hash of what will be graded, for resuming.
+    handed_in : str
+        When a zip entry was made, from its members' times (the latest, ISO
+        8601 without an offset: a zip keeps local times); empty for a folder,
+        whose files' times say when they were copied, not handed in.
+    marked_late : bool
+        Whether the LMS's file names marked the entry late (Canvas's ``LATE``).
+    lms_user_id : str
+        The student's id in the LMS's file names (Canvas's user id), if any.
     """
 
     name: str
@@ -65,6 +76,9 @@ class Prepared:
     fatal: str | None = None
     fatal_kind: str = ""
     digest: str = ""
+    handed_in: str = ""
+    marked_late: bool = False
+    lms_user_id: str = ""
 
     def problem_records(self) -> dict[str, dict[str, str]]:
         """Exercise -> ``{"problem", "kind"}``: what the grading run reports for each."""
@@ -149,24 +163,70 @@ def _module_text(
     return None
 
 
+def _place_flat_files(
+    files: dict[PurePosixPath, bytes], exercises: tuple[Exercise, ...]
+) -> dict[PurePosixPath, bytes]:
+    """Put module files handed in side by side (``mse.py``, ``minibatch.ipynb``) in their
+    exercise folders, as an LMS or Gradescope upload gives them; a laid-out entry is kept."""
+    names = {exercise.name for exercise in exercises}
+    if any(path.parts[0] in names for path in files):
+        return files
+    homes = {}
+    for exercise in exercises:
+        for file_name in (exercise.filename, f"{exercise.module}.ipynb"):
+            homes[file_name] = PurePosixPath(exercise.name, file_name)
+    return {homes.get(str(path), path): data for path, data in files.items()}
+
+
 def _printable(text: str) -> str:
     """Any text made writable as UTF-8: a last guard for messages built above."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _read_entry(entry: Path, exercises: tuple[Exercise, ...], notes: list[str]) -> dict:
-    if entry.is_symlink():
+def _read_canvas_files(
+    canvas_files: tuple[CanvasFile, ...], notes: list[str], times: list[tuple[int, ...]]
+) -> dict[PurePosixPath, bytes]:
+    """A Canvas student's files under the names they were handed in as; a zip's members."""
+    plain = [(file.handed_in_as, file.path) for file in canvas_files]
+    files = read_files([(name, path) for name, path in plain if name.suffix != ".zip"], notes)
+    for name, path in plain:
+        if name.suffix == ".zip":
+            members = _strip_top_folder(read_zip(path, notes, times), load_registry())
+            files.update(members)
+    return files
+
+
+def _read_entry(
+    entry: Path,
+    exercises: tuple[Exercise, ...],
+    notes: list[str],
+    canvas_files: tuple[CanvasFile, ...] = (),
+    times: list[tuple[int, ...]] | None = None,
+) -> dict:
+    times = [] if times is None else times
+    if canvas_files:
+        files = _read_canvas_files(canvas_files, notes, times)
+    elif entry.is_symlink():
         raise IntakeError("the submission is a symbolic link; hand in a folder or a .zip")
-    if entry.is_dir():
+    elif entry.is_dir():
         files = read_folder(entry, notes)
     elif entry.suffix.lower() == ".zip":
-        files = read_zip(entry, notes)
+        files = read_zip(entry, notes, times)
     else:
         raise IntakeError(f"{shown_path(entry.name)} is neither a folder nor a .zip file")
-    files = _strip_top_folder(files, exercises)
+    files = _place_flat_files(_strip_top_folder(files, exercises), exercises)
     if not files:
         raise IntakeError("the submission is empty", "missing")
     return files
+
+
+def _latest(times: list[tuple[int, ...]]) -> str:
+    """The latest of a zip's member times, ISO 8601 without an offset; empty if none is valid."""
+    valid = []
+    for stamp in times:
+        with contextlib.suppress(ValueError, TypeError):  # a zip may record day 0, month 13
+            valid.append(datetime(*stamp))
+    return max(valid).isoformat() if valid else ""
 
 
 def prepare(
@@ -174,6 +234,7 @@ def prepare(
     target: Path,
     exercises: tuple[Exercise, ...] | None = None,
     notes: tuple[str, ...] | list[str] = (),
+    canvas_files: tuple[CanvasFile, ...] = (),
 ) -> Prepared:
     """Read one entry and write its gradable modules under ``target``.
 
@@ -188,6 +249,10 @@ def prepare(
     notes : sequence of str, optional
         Notes to put first (how the entry was renamed, see
         :func:`~autograder.grading.entry_names.name_entries`).
+    canvas_files : tuple of CanvasFile, optional
+        The files of a Canvas bulk download that make up the entry, which is
+        then read from them rather than from ``entry``
+        (:mod:`~autograder.lms.canvas_download`).
 
     Returns
     -------
@@ -197,8 +262,13 @@ def prepare(
     exercises = exercises or load_registry()
     prepared = Prepared(display_name(submission_name(entry)), target, list(notes))
     target.mkdir(parents=True, exist_ok=True)
+    times: list[tuple[int, ...]] = []
+    if canvas_files:
+        prepared.marked_late = any(file.late for file in canvas_files)
+        prepared.lms_user_id = canvas_files[0].user_id
     try:
-        files = _read_entry(entry, exercises, prepared.notes)
+        files = _read_entry(entry, exercises, prepared.notes, canvas_files, times)
+        prepared.handed_in = _latest(times)
     except IntakeError as error:
         prepared.fatal, prepared.fatal_kind = _printable(str(error)), error.kind
         prepared.problems = {exercise.name: prepared.fatal for exercise in exercises}

@@ -53,11 +53,19 @@ class RunOptions:
         why, "kind": "missing" or "unreadable"}`` (see
         :meth:`~autograder.grading.intake.Prepared.problem_records`), which
         its tests then report.
+    exercises : tuple of str
+        The exercises to grade, in order; every exercise of the registry
+        when empty.
     """
 
     seed: int = 0
     sandbox: str | None = None
     problems: dict[str, dict[str, str]] = field(default_factory=dict)
+    exercises: tuple[str, ...] = ()
+
+    def chosen(self) -> list[str]:
+        """The exercises to grade: :attr:`exercises`, or the registry's."""
+        return list(self.exercises) or [exercise.name for exercise in load_registry()]
 
     def write(self, folder: Path) -> Path:
         """Write the options to a new file in ``folder``, readable by its owner only.
@@ -87,9 +95,15 @@ class RunOptions:
             or type(data.get("seed", 0)) is not int
             or not isinstance(data.get("sandbox"), (str, type(None)))
             or not isinstance(data.get("problems", {}), dict)
+            or not all(isinstance(name, str) for name in data.get("exercises", []))
         ):
             raise ValueError(f"{path} does not hold gdlab run options")
-        return cls(data.get("seed", 0), data.get("sandbox"), data.get("problems", {}))
+        return cls(
+            data.get("seed", 0),
+            data.get("sandbox"),
+            data.get("problems", {}),
+            tuple(data.get("exercises", ())),
+        )
 
 
 def pytest_arguments(
@@ -192,6 +206,7 @@ def run_in_subprocess(
     sandbox: str,
     budget: float | None = None,
     warm: WarmRuns | None = None,
+    exercises: tuple[str, ...] = (),
 ) -> tuple[dict | None, str | None]:
     """Run every suite on a prepared submission folder in a fresh grading process.
 
@@ -212,6 +227,8 @@ def run_in_subprocess(
         A batch's warm process, which forks the run instead of a fresh
         interpreter starting it (the same run, without the imports); a cold
         start where it fails.
+    exercises : tuple of str, optional
+        The exercises to grade (an assignment's); every exercise by default.
 
     Returns
     -------
@@ -226,11 +243,14 @@ def run_in_subprocess(
     sandboxes), every process and control group its sandboxes left is killed
     and that folder removed (:func:`~autograder.sandbox.server.sweep_run`).
     """
+    run_options = RunOptions(seed, sandbox, problems, tuple(exercises))
+    chosen = run_options.chosen()
     if budget is None:
-        budget = sum(exercise.time_limit for exercise in load_registry()) + STARTUP_SECONDS
+        limits = [e.time_limit for e in load_registry() if e.name in chosen]
+        budget = sum(limits) + STARTUP_SECONDS
     with tempfile.TemporaryDirectory(prefix="gdlab-run-") as scratch:
         results_file = Path(scratch) / "results.json"
-        options = RunOptions(seed, sandbox, problems).write(Path(scratch))
+        options = run_options.write(Path(scratch))
         direct = runs_directly(SUITES)
         if direct:
             # Without pytest's start-up and per-test machinery: the same tests,
@@ -238,12 +258,11 @@ def run_in_subprocess(
             arguments = [str(folder), str(results_file), str(options)]
             command = [sys.executable, "-m", "autograder.suites.direct", *arguments]
         else:  # a hand-written test that needs pytest's fixtures
-            exercises = [exercise.name for exercise in load_registry()]
             command = [
                 sys.executable,
                 "-m",
                 "pytest",
-                *pytest_arguments(folder, exercises, SUITES, results_file, options),
+                *pytest_arguments(folder, chosen, SUITES, results_file, options),
             ]
         # The sandboxes' folders go here; their private uid enters it, never lists it.
         sandboxes = Path(tempfile.mkdtemp(prefix="gdlab-sandboxes-"))

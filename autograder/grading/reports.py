@@ -17,15 +17,17 @@ submission is shown as plain text (:mod:`autograder.grading.escaping`).
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from autograder import results
-from autograder.grading.escaping import markdown_text, spreadsheet_cell
+from autograder.grading.escaping import markdown_text
 from autograder.registry import load_registry
 from autograder.results import ExerciseResult, SubmissionResult
+
+if TYPE_CHECKING:
+    from autograder.assignments import Assignment
 
 PLOTS = "plots"
 
@@ -45,38 +47,9 @@ def fraction(score: float, out_of: float, separator: str = "/") -> str:
     return f"{format_points(score)}{separator}{format_points(out_of)}"
 
 
-def grades_csv(submissions: Iterable[SubmissionResult]) -> str:
-    """The gradebook: ``submission, exercise1, ..., exercise6, total, max_total, status``.
-
-    One row per submission, in the order given (a batch gives them by name,
-    read one at a time). Only a ``graded`` submission has scores; the cells
-    of one that ``needs regrade``, is ``unreadable`` or ``missing`` stay
-    empty, so that it never passes for an honest 0.
-    """
-    names = [exercise.name for exercise in load_registry()]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", *names, "total", "max_total", "status"])
-    for result in submissions:
-        graded = result.status == results.GRADED_STATUS
-        writer.writerow(
-            [
-                spreadsheet_cell(result.submission),
-                *(
-                    format_points(result.exercises[name].score)
-                    if graded and name in result.exercises
-                    else ""
-                    for name in names
-                ),
-                format_points(result.total) if graded else "",
-                format_points(result.max_total),
-                spreadsheet_cell(result.status),
-            ]
-        )
-    return buffer.getvalue()
-
-
-def class_summary(submissions: Iterable[SubmissionResult]) -> str:
+def class_summary(
+    submissions: Iterable[SubmissionResult], assignment: Assignment | None = None
+) -> str:
     """The class overview: statuses, totals, each exercise's spread, the most failed tasks.
 
     The submissions are read once, one at a time, and only their figures are
@@ -85,7 +58,8 @@ def class_summary(submissions: Iterable[SubmissionResult]) -> str:
     names: dict[str, list[str]] = {status: [] for status in results.SUBMISSION_STATUSES}
     totals: list[float] = []
     max_total = 0.0
-    exercises = {exercise.name: _ExerciseTally() for exercise in load_registry()}
+    chosen = assignment.exercises if assignment else [e.name for e in load_registry()]
+    exercises = {name: _ExerciseTally() for name in chosen}
     failures: dict[tuple[str, str], int] = {}
     ignored: dict[tuple[str, str], int] = {}
     for result in submissions:
@@ -105,8 +79,9 @@ def class_summary(submissions: Iterable[SubmissionResult]) -> str:
                 failures[(name, task)] = failures.get((name, task), 0) + 1
             for task in {t.task for t in entry.advice if not t.followed}:
                 ignored[(name, task)] = ignored.get((name, task), 0) + 1
+    title = f"{assignment.name}: {assignment.title}" if assignment and assignment.name else ""
     lines = [
-        "# Class overview",
+        "# Class overview" + (f" ({markdown_text(title)})" if title else ""),
         "",
         f"{sum(map(len, names.values()))} submissions: "
         + ", ".join(f"{len(found)} {status}" for status, found in names.items())

@@ -128,12 +128,16 @@ def _refuse_many_members(handle: BinaryIO, shown: str) -> None:
         )
 
 
-def read_zip(archive: Path, notes: list[str]) -> dict[PurePosixPath, bytes]:
+def read_zip(
+    archive: Path, notes: list[str], times: list[tuple[int, ...]] | None = None
+) -> dict[PurePosixPath, bytes]:
     """The members of a zip entry, by their paths inside it.
 
     Within the bounds a folder's files have (see
     :mod:`~autograder.grading.entry_limits`); what is left out is noted in
-    ``notes``.
+    ``notes``. ``times``, when given, receives the ``date_time`` the zip
+    records for each member read (local time, as the zipping machine's clock
+    showed it).
 
     Raises
     ------
@@ -149,10 +153,12 @@ def read_zip(archive: Path, notes: list[str]) -> dict[PurePosixPath, bytes]:
         except Exception as error:  # BadZipFile, bad names, unsupported versions, ...
             raise IntakeError(f"{shown} is not a valid zip file ({error_reason(error)})") from None
         with bundle:
-            return _zip_members(bundle, notes)
+            return _zip_members(bundle, notes, [] if times is None else times)
 
 
-def _zip_members(bundle: zipfile.ZipFile, notes: list[str]) -> dict[PurePosixPath, bytes]:
+def _zip_members(
+    bundle: zipfile.ZipFile, notes: list[str], times: list[tuple[int, ...]]
+) -> dict[PurePosixPath, bytes]:
     files: dict[PurePosixPath, bytes] = {}
     total = 0
     for member in bundle.infolist():
@@ -186,4 +192,5 @@ def _zip_members(bundle: zipfile.ZipFile, notes: list[str]) -> dict[PurePosixPat
             continue
         total += len(data)
         files[relative] = data
+        times.append(tuple(member.date_time))
     return files

@@ -135,23 +135,23 @@ def main(arguments: list[str] | None = None) -> int:
     ``python -m autograder.suites.direct SUBMISSION RESULTS OPTIONS``: the
     submission folder, the file to write the scored results to (atomically),
     and the private file of :class:`~autograder.grading.pytest_run.RunOptions`
-    (the seed, the level, intake's problems). Every exercise of the registry
-    is graded on both suites. A grader's own failure to plan the tests (a
-    grader module that raises, stale public checks) is written as a grader
-    problem, never scored as the student's.
+    (the seed, the level, intake's problems, the exercises). The exercises
+    it names, or every exercise of the registry, are graded on both suites.
+    A grader's own failure to plan the tests (a grader module that raises,
+    stale public checks) is written as a grader problem, never scored as the
+    student's.
     """
     import json
     import os
     import sys
 
     from autograder.grading.pytest_run import SUITES, RunOptions
-    from autograder.registry import load_registry
     from autograder.sandbox.levels import strongest_level
 
     submission, results_path, options_path = (arguments or sys.argv[1:])[:3]
     options = RunOptions.read(options_path)
     level = options.sandbox or strongest_level()
-    exercises = [exercise.name for exercise in load_registry()]
+    exercises = options.chosen()
     try:
         result = run_direct(
             Path(submission), exercises, SUITES, level, options.problems, options.seed
