@@ -16,6 +16,8 @@ Commands
     An instructor grades a whole class (``--scheduler ADDRESS``: on a Dask cluster).
 ``gdlab export DIR --format canvas|moodle|csv``
     The gradebook's final scores in the columns an LMS imports.
+``gdlab gradescope build OUT``
+    A Gradescope autograder zip that grades with gdlab's sandbox.
 ``gdlab report DIR``
     The gradebook as static HTML pages: the class overview and each feedback.
 ``gdlab release OUT``
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
 
 #: The instructor's commands (:data:`autograder.instructor.COMMANDS`), named here so that a
 #: student's ``gdlab check`` never imports them.
-INSTRUCTOR_COMMANDS = ("dev", "export", "grade", "nbgrader", "release", "report")
+INSTRUCTOR_COMMANDS = ("dev", "export", "grade", "gradescope", "nbgrader", "release", "report")
 
 
 #: ``--path``, the student's folder, of ``check`` and ``watch``.

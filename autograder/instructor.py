@@ -323,6 +323,7 @@ def report_command(gradebook: Path, roster: Path | None) -> None:
 COMMANDS: tuple[click.Command, ...] = (
     grade,
     lms_commands.export,
+    lms_commands.gradescope,
     report_command,
     release_command,
     dev_commands.dev,

@@ -7,6 +7,11 @@ The layout of the output folder is a contract other tools read::
     DIR/feedback/<submission>.md   what the student reads
     DIR/plots/<submission>-<exercise>.png  curves beside the reference's
     DIR/summary.md                 the class overview
+    DIR/gradebook.json             what the class was graded for (its assignment)
+    DIR/roster.csv                 the roster given with --roster, kept for later runs
+
+and, written by other commands from these: ``DIR/export-<format>.csv``
+(``gdlab export``), ``DIR/report.html`` and ``DIR/report/`` (``gdlab report``).
 
 Every file is written to a temporary name and renamed into place
 (:func:`~autograder.grading.atomic_write.write_atomically`), so a killed

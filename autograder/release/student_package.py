@@ -144,18 +144,29 @@ def stage(folder: Path, version: str) -> Path:
 def build_wheel(out: Path, version: str) -> Path:
     """Build the student wheel into ``out``; returns its path.
 
+    Raises
+    ------
+    RuntimeError
+        When the build fails, with pip's last lines.
+    """
+    with tempfile.TemporaryDirectory(prefix="gdlab-student-package-") as scratch:
+        source = stage(Path(scratch) / "source", version)
+        return pip_wheel(source, out, "the student package")
+
+
+def pip_wheel(source: Path, out: Path, what: str) -> Path:
+    """Build the wheel of the project in ``source`` into ``out``; returns its path.
+
     The build runs pip with this environment's setuptools (no download):
     ``pip wheel --no-deps --no-build-isolation``.
 
     Raises
     ------
     RuntimeError
-        When the build fails, with pip's last lines.
+        When the build fails, with pip's last lines; ``what`` names the wheel.
     """
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="gdlab-student-package-") as scratch:
-        source = stage(Path(scratch) / "source", version)
-        built = Path(scratch) / "wheel"
+    with tempfile.TemporaryDirectory(prefix="gdlab-wheel-") as built:
         run = subprocess.run(
             [
                 sys.executable,
@@ -166,16 +177,16 @@ def build_wheel(out: Path, version: str) -> Path:
                 "--no-build-isolation",
                 "--quiet",
                 "--wheel-dir",
-                str(built),
+                built,
                 str(source),
             ],
             capture_output=True,
             text=True,
         )
-        wheels = list(built.glob("*.whl"))
+        wheels = list(Path(built).glob("*.whl"))
         if run.returncode != 0 or len(wheels) != 1:
             tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-8:])
-            raise RuntimeError(f"building the student package failed:\n{tail}")
+            raise RuntimeError(f"building {what} failed:\n{tail}")
         target = out / wheels[0].name
         shutil.copyfile(wheels[0], target)
     return target

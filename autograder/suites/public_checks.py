@@ -118,9 +118,11 @@ def data_path(exercise: str, folder: Path = DATA_DIR) -> Path:
 def sources_digest(root: Path = PROJECT_ROOT) -> str | None:
     """The SHA-256 of the :data:`SOURCES` files under ``root``, names and bytes.
 
-    ``None`` where there is no reference to compute from (the student package).
+    ``None`` outside the project's checkout, where the sources are not all at
+    hand to compute from: the student package (no reference) and an
+    installed course (no stubs), which carry the data they were built with.
     """
-    if not (root / "reference").is_dir():
+    if not ((root / "reference").is_dir() and (root / "exercises").is_dir()):
         return None
     digest = hashlib.sha256()
     for pattern in SOURCES:
