@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 from autograder.dev import commands as dev_commands
 from autograder.lms import commands as lms_commands
 from autograder.nbgrader import subcommands as nbgrader_commands
+from autograder.report import commands as report_commands
 
 
 class Refused(click.ClickException):
@@ -202,12 +203,14 @@ def grade(
     click.echo(f"Grading {count} submission(s) for {what} into {out}/")
     runner = None
     if scheduler is not None:
-        from autograder.grading.cluster import ClusterUnavailable, cluster_runner
+        from autograder.grading.cluster import ClusterRunner, ClusterUnavailable
 
         try:
-            runner = cluster_runner(scheduler, settings)
+            runner = ClusterRunner(scheduler)
         except ClusterUnavailable as error:
             raise Refused(str(error)) from None
+        jobs = jobs or 2 * runner.slots  # each waits on a task; keep every worker busy
+        click.echo(f"Cluster: {scheduler}, {runner.slots} worker thread(s).")
     try:
         with click.progressbar(
             length=count, label="grading", show_pos=True, item_show_func=lambda name: name
@@ -226,6 +229,9 @@ def grade(
             )
     except GradingRefused as error:
         raise Refused(str(error)) from None
+    finally:
+        if runner is not None:
+            runner.close()
     fresh = [outcome for outcome in report.outcomes if not outcome.skipped]
     graded = sum(outcome.status == "graded" for outcome in fresh)
     unchanged = len(report.outcomes) - len(fresh)
@@ -294,37 +300,11 @@ def release_command(out: Path) -> None:
     click.echo(f"Student package: {written.wheel.name}")
 
 
-@click.command("report")
-@click.argument("gradebook", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--roster",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Roster to name the students by [default: the one GRADEBOOK keeps].",
-)
-def report_command(gradebook: Path, roster: Path | None) -> None:
-    """Write an HTML view of GRADEBOOK (a gdlab grade output folder) to open in a browser.
-
-    GRADEBOOK/report.html is the class overview: the score distribution, each
-    task's pass rate, the most common diagnosed mistakes and the students'
-    scores, each linked to GRADEBOOK/report/<submission>.html, the student's
-    feedback with its pictures.
-    """
-    from autograder.grading.class_gradebook import GradebookError
-    from autograder.report.build import write_report
-
-    try:
-        index = write_report(gradebook, roster)
-    except GradebookError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"Report: {index} (open it in a browser)")
-
-
 COMMANDS: tuple[click.Command, ...] = (
     grade,
     lms_commands.export,
     lms_commands.gradescope,
-    report_command,
+    report_commands.report,
     release_command,
     dev_commands.dev,
     nbgrader_commands.nbgrader,

@@ -6,5 +6,6 @@
   distribution, each task's pass rate, common mistakes, the students);
 - :mod:`~autograder.report.student_pages`: a student's feedback with its
   pictures;
-- :mod:`~autograder.report.pages`: the page, its style, escaped text and links.
+- :mod:`~autograder.report.pages`: the page, its style, escaped text and links;
+- :mod:`~autograder.report.commands`: ``gdlab report``.
 """
