@@ -162,6 +162,7 @@ def grade(
     from autograder.grading.gradebook import GradingRefused, entries_of
     from autograder.grading.run_settings import SECRET_FILE, decide_run, keep_secret
     from autograder.lms.roster import RosterError
+    from autograder.registry import RegistryError
     from autograder.sandbox.levels import isolation
     from autograder.sandbox.preflight import preflight
 
@@ -184,7 +185,7 @@ def grade(
         pairs = entries_of(submissions, out)
         chosen = decide_assignment(out, assignment, force)
         students, roster_text = class_roster(out, roster)
-    except (GradingRefused, GradebookMismatch, RosterError) as error:
+    except (GradingRefused, GradebookMismatch, RosterError, RegistryError) as error:
         raise Refused(str(error)) from None
     except KeyError as error:
         raise click.UsageError(str(error.args[0])) from None

@@ -80,12 +80,14 @@ def test_code_is_refused_as_data():
 
 
 def test_one_byte_of_a_source_changes_the_digest(tmp_path):
-    for folder in ("reference", "autograder/course"):
+    for folder in ("reference", "autograder/course", "exercises"):
         shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
     before = sources_digest(tmp_path)
     path = tmp_path / "reference" / "mse.py"
     path.write_bytes(path.read_bytes() + b"\n")
     assert sources_digest(tmp_path) != before
+    shutil.rmtree(tmp_path / "exercises")
+    assert sources_digest(tmp_path) is None  # an installed course: it carries its data
     shutil.rmtree(tmp_path / "reference")
     assert sources_digest(tmp_path) is None  # the student package: nothing to compare with
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from autograder.grading import batch, run_settings
+from autograder.grading import batch, run_settings, submission_runs
 from autograder.grading.run_settings import (
     SECRET_FILE,
     decide_run,
@@ -59,13 +59,13 @@ def test_a_batch_decides_its_level_and_secret_once_for_all_submissions(tmp_path,
         counted(run_settings, name)
     counted(batch, "decide_run")
     seeds = []
-    run_suites = batch.run_in_subprocess
+    run_suites = submission_runs.run_in_subprocess
 
     def recorded(folder, problems, seed, sandbox, *arguments, **keywords):
         seeds.append((seed, sandbox))
         return run_suites(folder, problems, seed, sandbox, *arguments, **keywords)
 
-    monkeypatch.setattr(batch, "run_in_subprocess", recorded)
+    monkeypatch.setattr(submission_runs, "run_in_subprocess", recorded)
 
     report = batch.grade_class(submissions, out, jobs=2, secret="the course secret")
 

@@ -31,6 +31,7 @@ from autograder.grading.atomic_write import write_atomically
 from autograder.grading.escaping import spreadsheet_cell
 from autograder.grading.gradebook import read_result
 from autograder.lms.roster import Roster, Student, read_roster
+from autograder.registry import RegistryError
 from autograder.results import SubmissionResult
 
 RUN_RECORD = "gradebook.json"
@@ -307,4 +308,6 @@ def read_class(gradebook: Path, roster_path: Path | None = None) -> GradedClass:
         assignment = get_assignment(name) if name else whole_course()
     except KeyError as error:
         raise GradebookError(str(error.args[0])) from None
+    except RegistryError as error:
+        raise GradebookError(str(error)) from None
     return GradedClass(gradebook, assignment, roster, listed_results(gradebook))

@@ -31,6 +31,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 #: Column -> the header names that stand for it (compared lower-cased, spaces as "_").
@@ -102,16 +103,26 @@ class Roster:
         lms_user_id : str, optional
             The user id its LMS file names carried (a Canvas bulk download).
         """
-        for rule in (
-            lambda s: s.submission == submission,
-            lambda s: bool(lms_user_id) and s.student_id == lms_user_id,
-            lambda s: s.student_id == submission,
-            lambda s: bool(s.login_id) and s.login_id == submission,
-        ):
-            for student in self.students:
-                if rule(student):
-                    return student
-        return None
+        by_submission, by_id, by_login = self._index
+        return (
+            by_submission.get(submission)
+            or (by_id.get(lms_user_id) if lms_user_id else None)
+            or by_id.get(submission)
+            or by_login.get(submission)
+        )
+
+    @cached_property
+    def _index(self) -> tuple[dict[str, Student], dict[str, Student], dict[str, Student]]:
+        """The students by ``submission``, by ``student_id`` and by ``login_id``."""
+        by_login: dict[str, Student] = {}
+        for student in self.students:
+            if student.login_id:
+                by_login.setdefault(student.login_id, student)
+        return (
+            {s.submission: s for s in self.students if s.submission},
+            {s.student_id: s for s in self.students},
+            by_login,
+        )
 
 
 def _key(header: str) -> str:
