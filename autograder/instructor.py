@@ -192,16 +192,6 @@ def grade(
     problem = preflight(level)
     if problem:
         raise Refused(problem)
-    keep_secret(out, settings)
-    write_run_record(out, chosen, roster_text)
-    if settings.created:
-        click.echo(
-            f"Created the course secret {out / SECRET_FILE}: it seeds the hidden inputs. Keep "
-            "it (or pass --secret) to regrade with the same inputs; never share it."
-        )
-    count = len(only) if only else len(pairs)
-    what = f"{chosen.name} ({', '.join(chosen.exercises)})" if chosen.name else "every exercise"
-    click.echo(f"Grading {count} submission(s) for {what} into {out}/")
     runner = None
     if scheduler is not None:
         from autograder.grading.cluster import ClusterRunner, ClusterUnavailable
@@ -212,6 +202,16 @@ def grade(
             raise Refused(str(error)) from None
         jobs = jobs or 2 * runner.slots  # each waits on a task; keep every worker busy
         click.echo(f"Cluster: {scheduler}, {runner.slots} worker thread(s).")
+    keep_secret(out, settings)
+    write_run_record(out, chosen, roster_text)
+    if settings.created:
+        click.echo(
+            f"Created the course secret {out / SECRET_FILE}: it seeds the hidden inputs. Keep "
+            "it (or pass --secret) to regrade with the same inputs; never share it."
+        )
+    count = len(only) if only else len(pairs)
+    what = f"{chosen.name} ({', '.join(chosen.exercises)})" if chosen.name else "every exercise"
+    click.echo(f"Grading {count} submission(s) for {what} into {out}/")
     try:
         with click.progressbar(
             length=count, label="grading", show_pos=True, item_show_func=lambda name: name

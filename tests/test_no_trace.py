@@ -612,14 +612,14 @@ def test_a_batch_killed_at_its_budget_leaves_no_trace(tmp_path, level, warm, tok
     watcher.start()
     try:
         written, failure = run_in_subprocess(
-            prepared.folder, prepared.problem_records(), 7, level, budget=25.0, warm=forks
+            prepared.folder, prepared.problem_records(), 7, level, budget=10.0, warm=forks
         )
     finally:
         done.set()
         watcher.join()
         if forks is not None:
             forks.stop()
-    assert written is None and "budget of 25 s" in failure
+    assert written is None and "budget of 10 s" in failure
     assert daemons, "the submission's daemon never ran"
     assert marked(token) == []
     (run,) = runs

@@ -21,6 +21,8 @@ scores must not depend on where an entry was graded.
 
 from __future__ import annotations
 
+import re
+import socket
 import tempfile
 from pathlib import Path
 
@@ -87,6 +89,20 @@ def _modules(folder: Path) -> dict[str, str]:
     }
 
 
+def _refuse_unreachable(address: str) -> None:
+    """Refuse at once a ``tcp://`` scheduler that nothing listens at (Dask would retry for
+    :data:`CONNECT_SECONDS`); other protocols are left to Dask."""
+    found = re.fullmatch(r"tcp://\[?([^\]]+?)\]?:(\d+)", address)
+    if found is None:
+        return
+    try:
+        with socket.create_connection((found[1], int(found[2])), timeout=CONNECT_SECONDS):
+            pass
+    except OSError as error:
+        why = error.strerror or type(error).__name__
+        raise ClusterUnavailable(f"cannot reach the Dask scheduler {address}: {why}") from None
+
+
 class ClusterRunner:
     """Runs each entry's suites as a task on a Dask cluster (a batch's ``Runner``).
 
@@ -112,6 +128,7 @@ class ClusterRunner:
             ) from None
         from autograder.grading.gradebook import grader_fingerprint
 
+        _refuse_unreachable(address)
         try:
             self.client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
