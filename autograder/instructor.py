@@ -1,4 +1,5 @@
-"""The instructor's commands of ``gdlab``: ``grade``, ``release``, ``nbgrader`` and ``dev``.
+"""The instructor's commands of ``gdlab``: ``grade`` and ``release`` here; ``export``,
+``gradescope``, ``report``, ``nbgrader`` and ``dev`` from their packages.
 
 :mod:`autograder.cli` adds them to ``gdlab`` when this module is installed;
 the student package leaves it out, so students have no ``grade``.
@@ -12,15 +13,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from autograder.assignments import Assignment
-    from autograder.grading.outcomes import BatchReport
-    from autograder.lms.roster import Roster
-
 from autograder.dev import commands as dev_commands
 from autograder.lms import commands as lms_commands
 from autograder.nbgrader import subcommands as nbgrader_commands
 from autograder.report import commands as report_commands
+
+if TYPE_CHECKING:
+    from autograder.grading.outcomes import BatchReport
 
 
 class Refused(click.ClickException):
@@ -157,7 +156,7 @@ def grade(
         GradebookMismatch,
         class_roster,
         decide_assignment,
-        write_run_record,
+        keep_roster,
     )
     from autograder.grading.gradebook import GradingRefused, entries_of
     from autograder.grading.run_settings import SECRET_FILE, decide_run, keep_secret
@@ -203,7 +202,8 @@ def grade(
         jobs = jobs or 2 * runner.slots  # each waits on a task; keep every worker busy
         click.echo(f"Cluster: {scheduler}, {runner.slots} worker thread(s).")
     keep_secret(out, settings)
-    write_run_record(out, chosen, roster_text)
+    if roster_text is not None:
+        keep_roster(out, roster_text)
     if settings.created:
         click.echo(
             f"Created the course secret {out / SECRET_FILE}: it seeds the hidden inputs. Keep "
@@ -259,7 +259,7 @@ def grade(
         elif result.status != "graded":
             click.echo(f"  {result.status} {outcome.name}: {result.fatal}")
     if students is not None:
-        _echo_roster_check(students, report, chosen)
+        _echo_roster_check(report)
     click.echo(
         f"Gradebook: {out / 'grades.csv'}; overview: {out / 'summary.md'}; "
         f"feedback: {out / 'feedback'}/"
@@ -267,11 +267,11 @@ def grade(
     sys.exit(0 if report.all_graded else 1)
 
 
-def _echo_roster_check(students: Roster, report: BatchReport, assignment: Assignment) -> None:
+def _echo_roster_check(report: BatchReport) -> None:
     """Say which submissions are nobody's on the roster, and which students handed nothing in."""
-    from autograder.grading.class_gradebook import gradebook_rows, roster_gaps
+    from autograder.grading.class_gradebook import roster_gaps
 
-    absent, unknown = roster_gaps(gradebook_rows(report.results(), assignment, students))
+    absent, unknown = roster_gaps(report.rows)
     if unknown:
         click.echo(
             f"Not on the roster ({len(unknown)}): {', '.join(unknown)}. They are graded; give "

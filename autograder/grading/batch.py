@@ -239,7 +239,7 @@ def grade_class(
     assignment = assignment or whole_course()
     warm = _warm_runs(out) if len(chosen) > 1 and runner is None else None
     run = runner or local_runner(warm)
-    write_run_record(out, assignment, None)
+    write_run_record(out, assignment)
     try:
         with tempfile.TemporaryDirectory(
             prefix="gdlab-intake-", ignore_cleanup_errors=True
@@ -264,5 +264,5 @@ def grade_class(
     finally:
         if warm is not None:
             warm.stop()
-    write_reports(out, report.results, assignment, roster)
+    report.rows = write_reports(out, report.results, assignment, roster)
     return report

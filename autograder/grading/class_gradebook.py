@@ -30,7 +30,7 @@ from autograder.assignments import Assignment, LateRule, get_assignment, whole_c
 from autograder.grading.atomic_write import write_atomically
 from autograder.grading.escaping import spreadsheet_cell
 from autograder.grading.gradebook import read_result
-from autograder.lms.roster import Roster, Student, read_roster
+from autograder.lms.roster import Roster, Student, read_roster, read_roster_text, roster_of_text
 from autograder.registry import RegistryError
 from autograder.results import SubmissionResult
 
@@ -177,12 +177,16 @@ def roster_gaps(rows: Iterable[Row]) -> tuple[list[Student], list[str]]:
     return absent, unknown
 
 
-def write_run_record(out: Path, assignment: Assignment, roster_text: str | None) -> None:
-    """Record what ``out`` is graded for (and keep the roster's copy) before grading starts."""
+def write_run_record(out: Path, assignment: Assignment) -> None:
+    """Record what ``out`` is graded for, before grading starts."""
     out.mkdir(parents=True, exist_ok=True)
     write_atomically(out / RUN_RECORD, json.dumps({"assignment": assignment.name}, indent=1))
-    if roster_text is not None:
-        write_atomically(out / ROSTER_COPY, roster_text)
+
+
+def keep_roster(out: Path, text: str) -> None:
+    """Keep a roster given with ``--roster`` as ``out/roster.csv``, for later runs and exports."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomically(out / ROSTER_COPY, text)
 
 
 def recorded_assignment(out: Path) -> str | None:
@@ -231,8 +235,8 @@ def class_roster(out: Path, given: Path | None = None) -> tuple[Roster | None, s
         When the roster cannot be read.
     """
     if given is not None:
-        roster = read_roster(given)
-        return roster, given.read_text(encoding="utf-8-sig")
+        text = read_roster_text(given)
+        return roster_of_text(given, text), text
     kept = out / ROSTER_COPY
     return (read_roster(kept), None) if kept.is_file() else (None, None)
 
@@ -252,18 +256,29 @@ def listed_results(gradebook: Path) -> list[SubmissionResult]:
         raise GradebookError(
             f"{gradebook} holds no readable grades.csv ({error}); run gdlab grade first"
         ) from None
-    found: dict[str, SubmissionResult] = {}
-    for path in sorted((gradebook / "results").glob("*.json")):
-        result = read_result(path)
-        if result is not None:  # grades.csv shows names as spreadsheet cells
-            found[spreadsheet_cell(result.submission)] = result
-    missing = [name for name in listed if name not in found]
+    found, missing = [], []
+    for cell in listed:
+        result = _listed_result(gradebook / "results", cell)
+        if result is None:
+            missing.append(cell)
+        else:
+            found.append(result)
     if missing:
         raise GradebookError(
             f"the results of {', '.join(missing[:3])} are missing or unreadable in "
             f"{gradebook}/results; grade again"
         )
-    return [found[name] for name in listed]
+    return found
+
+
+def _listed_result(folder: Path, cell: str) -> SubmissionResult | None:
+    """The result of the submission ``grades.csv`` shows as ``cell`` (a spreadsheet cell:
+    a name that starts like a formula is shown after a ``'``)."""
+    for name in dict.fromkeys([cell, cell[1:] if cell.startswith("'") else cell]):
+        result = read_result(folder / f"{name}.json")
+        if result is not None and spreadsheet_cell(result.submission) == cell:
+            return result
+    return None
 
 
 @dataclass(frozen=True)

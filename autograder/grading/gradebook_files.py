@@ -15,7 +15,7 @@ from pathlib import Path
 
 from autograder.assignments import Assignment, whole_course
 from autograder.grading.atomic_write import write_atomically
-from autograder.grading.class_gradebook import gradebook_rows, roster_gaps
+from autograder.grading.class_gradebook import Row, gradebook_rows, roster_gaps
 from autograder.grading.escaping import markdown_text, spreadsheet_cell
 from autograder.grading.reports import class_summary, format_points
 from autograder.lms.roster import Roster, Student
@@ -40,6 +40,13 @@ def grades_csv(
     :mod:`~autograder.grading.class_gradebook` for how a row is made.
     """
     assignment = assignment or whole_course()
+    rows = gradebook_rows(submissions, assignment, roster)
+    return gradebook_csv(rows, assignment, with_roster=roster is not None)
+
+
+def gradebook_csv(rows: Iterable[Row], assignment: Assignment, with_roster: bool) -> str:
+    """``grades.csv`` of the gradebook's ``rows`` (see :func:`grades_csv` for its columns)."""
+    roster = with_roster
     names = list(assignment.exercises)
     dated = assignment.due is not None
     buffer = io.StringIO()
@@ -51,7 +58,7 @@ def grades_csv(
         + (["handed_in", "days_late", "penalty_percent", "final"] if dated else [])
         + ["status"]
     )
-    for row in gradebook_rows(submissions, assignment, roster):
+    for row in rows:
         student = row.student
         cells = [spreadsheet_cell(row.submission)]
         if roster:
@@ -78,17 +85,26 @@ def write_reports(
     submissions: Callable[[], Iterable[SubmissionResult]],
     assignment: Assignment | None = None,
     roster: Roster | None = None,
-) -> None:
+) -> list[Row]:
     """Write ``grades.csv`` and ``summary.md`` from the results ``submissions()`` yields.
 
-    ``submissions`` is called once per file, so that the results are read
-    one at a time and never all held.
+    ``submissions`` is called twice, once for the gradebook's rows and once
+    for the overview, so that the results are read one at a time and never
+    all held.
+
+    Returns
+    -------
+    list of Row
+        The gradebook's rows (figures only: small whatever the class).
     """
-    write_atomically(out / "grades.csv", grades_csv(submissions(), assignment, roster))
+    assignment = assignment or whole_course()
+    rows = list(gradebook_rows(submissions(), assignment, roster))
+    write_atomically(out / "grades.csv", gradebook_csv(rows, assignment, roster is not None))
     summary = class_summary(submissions(), assignment)
     if roster is not None:
-        summary += roster_lines(*roster_gaps(gradebook_rows(submissions(), assignment, roster)))
+        summary += roster_lines(*roster_gaps(rows))
     write_atomically(out / "summary.md", summary)
+    return rows
 
 
 def roster_lines(absent: list[Student], unknown: list[str]) -> str:

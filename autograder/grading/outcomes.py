@@ -78,9 +78,18 @@ class Outcome:
 
 @dataclass
 class BatchReport:
-    """The whole batch: every outcome."""
+    """The whole batch: every outcome, and the gradebook's rows once written.
+
+    Attributes
+    ----------
+    outcomes : list of Outcome
+    rows : list
+        The rows of ``grades.csv``
+        (:class:`~autograder.grading.class_gradebook.Row`): figures only.
+    """
 
     outcomes: list[Outcome] = field(default_factory=list)
+    rows: list = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many submissions have ``status`` (see ``results.SUBMISSION_STATUSES``)."""

@@ -223,6 +223,17 @@ def read_roster(path: Path) -> Roster:
         When it cannot be read, or :func:`parse_roster` refuses it; the
         message names the file.
     """
+    return roster_of_text(path, read_roster_text(path))
+
+
+def read_roster_text(path: Path) -> str:
+    """The text of the roster at ``path``, within :data:`MAX_ROSTER_BYTES`.
+
+    Raises
+    ------
+    RosterError
+        When it cannot be read, is too large or is not UTF-8.
+    """
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_ROSTER_BYTES + 1)
@@ -231,9 +242,13 @@ def read_roster(path: Path) -> Roster:
     if len(data) > MAX_ROSTER_BYTES:
         raise RosterError(f"the roster {path} is larger than {MAX_ROSTER_BYTES >> 20} MiB")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RosterError(f"the roster {path} is not UTF-8; save it as CSV UTF-8") from None
+
+
+def roster_of_text(path: Path, text: str) -> Roster:
+    """:func:`parse_roster` of the text read from ``path``, its errors naming the file."""
     try:
         return parse_roster(text)
     except RosterError as error:
