@@ -174,7 +174,7 @@ def grade(
     level = settings.level
     protection = isolation(level)
     click.echo(f"Sandbox: {level}. {protection.summary}")
-    if not (protection.files and protection.network) and not accept_weak_isolation:
+    if protection.weak and not accept_weak_isolation:
         raise Refused(
             f"the {level!r} level leaves student code able to reach what it must not (see "
             "above). Install bubblewrap for a full sandbox, or pass --accept-weak-isolation "

@@ -96,6 +96,11 @@ class Exercise:
         return f"{self.module}.py"
 
     @property
+    def notebook_filename(self) -> str:
+        """The notebook a student may hand in instead, e.g. ``"mse.ipynb"``."""
+        return f"{self.module}.ipynb"
+
+    @property
     def max_points(self) -> int:
         """The exercise's total points."""
         return sum(task.points for task in self.tasks)

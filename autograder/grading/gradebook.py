@@ -105,9 +105,7 @@ def entries_of(submissions: Path, out: Path) -> list[NamedEntry]:
         )
     target = os.path.realpath(out)
     kept = [e for e in found if os.path.realpath(e) != target and not is_gradebook(e)]
-    module_names = {
-        name for e in load_registry() for name in (e.filename, f"{e.module}.ipynb")
-    }
+    module_names = {name for e in load_registry() for name in (e.filename, e.notebook_filename)}
     others, groups = group_canvas_files(kept, module_names)
     taken = {submission_name(entry) for entry in others}
     for key in [key for key in groups if key in taken]:  # an entry already has that name

@@ -19,15 +19,18 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from autograder.grading.entry_limits import IntakeError
 from autograder.grading.entry_names import display_name, shown_path
 from autograder.grading.folders import read_files, read_folder
 from autograder.grading.sources import notebook_source, python_source, writable_text
 from autograder.grading.zips import read_zip
-from autograder.lms.canvas_download import CanvasFile
 from autograder.registry import Exercise, load_registry
 from autograder.suites.public_checks import public_course
+
+if TYPE_CHECKING:  # a type only: the student's check never loads the LMS's modules
+    from autograder.lms.canvas_download import CanvasFile
 
 #: Notes kept per submission, the last one counting those left out.
 MAX_NOTES = 20
@@ -139,7 +142,7 @@ def _module_text(
     exercise: Exercise, files: dict[PurePosixPath, bytes], prepared: Prepared
 ) -> str | None:
     py = PurePosixPath(exercise.name, exercise.filename)
-    ipynb = PurePosixPath(exercise.name, f"{exercise.module}.ipynb")
+    ipynb = PurePosixPath(exercise.name, exercise.notebook_filename)
     try:
         if py in files and ipynb in files and is_untouched_stub(exercise, files[py]):
             prepared.notes.append(
@@ -173,7 +176,7 @@ def _place_flat_files(
         return files
     homes = {}
     for exercise in exercises:
-        for file_name in (exercise.filename, f"{exercise.module}.ipynb"):
+        for file_name in (exercise.filename, exercise.notebook_filename):
             homes[file_name] = PurePosixPath(exercise.name, file_name)
     return {homes.get(str(path), path): data for path, data in files.items()}
 
@@ -184,15 +187,17 @@ def _printable(text: str) -> str:
 
 
 def _read_canvas_files(
-    canvas_files: tuple[CanvasFile, ...], notes: list[str], times: list[tuple[int, ...]]
+    canvas_files: tuple[CanvasFile, ...],
+    exercises: tuple[Exercise, ...],
+    notes: list[str],
+    times: list[tuple[int, ...]],
 ) -> dict[PurePosixPath, bytes]:
     """A Canvas student's files under the names they were handed in as; a zip's members."""
     plain = [(file.handed_in_as, file.path) for file in canvas_files]
     files = read_files([(name, path) for name, path in plain if name.suffix != ".zip"], notes)
     for name, path in plain:
         if name.suffix == ".zip":
-            members = _strip_top_folder(read_zip(path, notes, times), load_registry())
-            files.update(members)
+            files.update(_strip_top_folder(read_zip(path, notes, times), exercises))
     return files
 
 
@@ -205,7 +210,7 @@ def _read_entry(
 ) -> dict:
     times = [] if times is None else times
     if canvas_files:
-        files = _read_canvas_files(canvas_files, notes, times)
+        files = _read_canvas_files(canvas_files, exercises, notes, times)
     elif entry.is_symlink():
         raise IntakeError("the submission is a symbolic link; hand in a folder or a .zip")
     elif entry.is_dir():

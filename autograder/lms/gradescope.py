@@ -195,7 +195,7 @@ def grade_submission(root: Path) -> dict:
         except (RuntimeError, ValueError) as error:
             raise GradescopeError(str(error)) from None
         protection = isolation(settings.level)
-        if not (protection.files and protection.network) and not config.accept_weak_isolation:
+        if protection.weak and not config.accept_weak_isolation:
             raise GradescopeError(
                 f"only the {settings.level!r} sandbox works in this container, and it leaves "
                 f"student code able to reach the grader's files or the network "

@@ -133,7 +133,7 @@ def init_course(
     folder = course / "source" / assignment
     folder.mkdir(parents=True, exist_ok=True)
     for exercise in chosen:
-        path = folder / f"{exercise.module}.ipynb"
+        path = folder / exercise.notebook_filename
         path.write_text(
             json.dumps(source_notebook(exercise, seed), indent=1, sort_keys=True) + "\n",
             encoding="utf-8",

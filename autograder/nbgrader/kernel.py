@@ -32,7 +32,7 @@ def _graded(exercise: str, suites: tuple[str, ...], seed: int, folder: str) -> E
         warnings.simplefilter("ignore")
         submission = Path(work) / "submission" / exercise
         submission.mkdir(parents=True)
-        notebook = Path(folder) / f"{entry.module}.ipynb"
+        notebook = Path(folder) / entry.notebook_filename
         if notebook.is_file():
             shutil.copyfile(notebook, submission / notebook.name)
         prepared = prepare(submission.parent, Path(work) / "prepared")

@@ -34,7 +34,7 @@ LOCKED = {"deletable": False, "editable": False}
 
 def notebook_path(exercise: Exercise, root: Path = EXERCISES_DIR) -> Path:
     """Where the notebook of ``exercise`` lives: beside its stub."""
-    return root / exercise.name / f"{exercise.module}.ipynb"
+    return root / exercise.name / exercise.notebook_filename
 
 
 def check_cell_source(exercise: Exercise) -> str:

@@ -66,7 +66,7 @@ def exercise_files(exercise: Exercise, root: Path = EXERCISES_DIR) -> list[Path]
     wanted = [
         folder / "README.md",
         folder / exercise.filename,
-        folder / f"{exercise.module}.ipynb",
+        folder / exercise.notebook_filename,
     ]
     missing = [str(path) for path in wanted if not path.is_file()]
     if missing:
@@ -88,7 +88,7 @@ def student_readme(wheel: str, exercises: tuple[Exercise, ...]) -> str:
     """The hand-out's README: install, work, check."""
     rows = "\n".join(
         f"| {exercise.name} | {exercise.title} | `exercises/{exercise.name}/{exercise.filename}` "
-        f"or `{exercise.module}.ipynb` |"
+        f"or `{exercise.notebook_filename}` |"
         for exercise in exercises
     )
     return f"""# Gradient descent: the exercises

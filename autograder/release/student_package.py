@@ -70,8 +70,6 @@ STUDENT_FILES = (
     "grading/student_check.py",
     "grading/watch.py",
     "grading/zips.py",
-    "lms/__init__.py",
-    "lms/canvas_download.py",
     "notebooks/__init__.py",
     "notebooks/inline.py",
 )

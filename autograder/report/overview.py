@@ -120,19 +120,19 @@ def distribution_svg(finals: list[float], max_total: float, bins: int = BINS) ->
     return "".join(parts)
 
 
-def _task_rates(figures: ClassFigures) -> str:
+def _task_rates(figures: ClassFigures, exercises: tuple[str, ...]) -> str:
     rows = []
-    order = {(e, t.function): at for e in {e for e, _ in figures.attempted}
-             for at, t in enumerate(get_exercise(e).tasks)}
-    for (exercise, task), attempted in sorted(
-        figures.attempted.items(), key=lambda item: (item[0][0], order.get(item[0], 0))
-    ):
-        passed = figures.passed[(exercise, task)]
-        share = passed / attempted
-        rows.append([
-            text(exercise), f"<code>{text(task)}</code>", str(attempted), str(passed),
-            f"{share:.0%}", meter(share),
-        ])
+    for exercise in exercises:  # in the statements' order
+        for task in (task.function for task in get_exercise(exercise).tasks):
+            attempted = figures.attempted[(exercise, task)]
+            if not attempted:
+                continue
+            passed = figures.passed[(exercise, task)]
+            share = passed / attempted
+            rows.append([
+                text(exercise), f"<code>{text(task)}</code>", str(attempted), str(passed),
+                f"{share:.0%}", meter(share),
+            ])
     if not rows:
         return "<p>No graded submission attempted an exercise.</p>"
     header = ["exercise", "task", "attempted", "passed", "pass rate", ""]
@@ -197,7 +197,7 @@ def overview_html(graded: GradedClass, rows: list[Row], figures: ClassFigures) -
         "<h2>Pass rate of each task</h2>",
         "<p>Among the graded submissions that attempted the exercise: the share whose every "
         "graded test of the task passed.</p>",
-        _task_rates(figures),
+        _task_rates(figures, assignment.exercises),
         "<h2>Most common diagnosed mistakes</h2>",
         _mistakes(figures),
         "<h2>Students</h2>",

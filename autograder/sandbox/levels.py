@@ -520,6 +520,12 @@ class Isolation:
     processes: bool = False
     contained: bool = False
 
+    @property
+    def weak(self) -> bool:
+        """Student code could reach the grader's files or the network: grading at this
+        level needs the instructor's consent (``--accept-weak-isolation``)."""
+        return not (self.files and self.network)
+
 
 def _containment_text(level: str) -> tuple[bool, str]:
     """Whether a sandbox gets a control group here, and what ends its processes."""
